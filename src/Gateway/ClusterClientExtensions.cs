@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Provisioning.ServiceDefaults;
+
+namespace Provisioning.Gateway;
+
+public static class ClusterClientExtensions
+{
+    /// <summary>
+    /// Connects this host to the Orleans cluster as a client, finding silos through the PostgreSQL membership table.
+    /// <c>Orleans:ClusterId</c> and <c>Orleans:ServiceId</c> must match the silos' (default <c>provisioning</c> for both).
+    /// The client keeps retrying until a silo answers, so the gateway may start before the silos.
+    /// </summary>
+    public static IHostApplicationBuilder AddProvisioningClusterClient(this IHostApplicationBuilder builder)
+    {
+        builder.AddProvisioningDatabase();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseAdoNetClustering(options => options.Configure<IOptions<DatabaseOptions>>((o, db) =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = db.Value.ConnectionString;
+            }));
+            client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
+        });
+        builder.Services.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "provisioning";
+            o.ServiceId = builder.Configuration["Orleans:ServiceId"] ?? "provisioning";
+        });
+        builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        return builder;
+    }
+}

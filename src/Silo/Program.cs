@@ -1,0 +1,10 @@
+using Provisioning.ServiceDefaults;
+using Provisioning.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddProvisioningSilo();
+
+var app = builder.Build();
+app.MapGet("/healthz", () => TypedResults.Ok(new { status = "up" }));
+
+return await app.RunOrExplainAsync();
