@@ -13,13 +13,13 @@ public static class ClusterClientExtensions
     /// </summary>
     public static IHostApplicationBuilder AddProvisioningClusterClient(this IHostApplicationBuilder builder)
     {
-        builder.AddProvisioningDatabase();
+        builder.Services.AddProvisioningDatabase();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.UseOrleansClient(client =>
         {
             client.UseAdoNetClustering(options => options.Configure<IOptions<DatabaseOptions>>((o, db) =>
             {
-                o.Invariant = "Npgsql";
+                o.Invariant = DatabaseExtensions.OrleansInvariant;
                 o.ConnectionString = db.Value.ConnectionString;
             }));
             client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();

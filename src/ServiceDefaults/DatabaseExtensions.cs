@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -8,19 +8,22 @@ namespace Provisioning.ServiceDefaults;
 
 public static class DatabaseExtensions
 {
+    /// <summary>The ADO.NET invariant name the Orleans providers use to load Npgsql.</summary>
+    public const string OrleansInvariant = "Npgsql";
+
     /// <summary>
-    /// Binds and validates <see cref="DatabaseOptions"/> (the host stops at start if the connection string is missing
-    /// or malformed) and registers one pooled <see cref="NpgsqlDataSource"/> for it.
+    /// Binds and validates <see cref="DatabaseOptions"/> from <c>ConnectionStrings:Provisioning</c> (the host stops at start
+    /// if it is missing or malformed) and registers one pooled <see cref="NpgsqlDataSource"/> for it.
     /// </summary>
-    public static IHostApplicationBuilder AddProvisioningDatabase(this IHostApplicationBuilder builder)
+    public static IServiceCollection AddProvisioningDatabase(this IServiceCollection services)
     {
-        builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidation>();
-        builder.Services.AddOptions<DatabaseOptions>()
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidation>());
+        services.AddOptions<DatabaseOptions>()
             .Configure<IConfiguration>((options, configuration) =>
                 options.ConnectionString = configuration[DatabaseOptions.ConnectionStringKey] ?? "")
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp =>
+        services.TryAddSingleton(sp =>
             NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
-        return builder;
+        return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Provisioning.Grains;
@@ -7,58 +8,63 @@ namespace Provisioning.Silo;
 
 public static class SiloExtensions
 {
-    private const string Npgsql = "Npgsql";
-
     /// <summary>
-    /// Makes this host an Orleans silo whose membership, grain state and reminders all live in PostgreSQL.
-    /// Settings come from <c>ConnectionStrings:Provisioning</c> and the <c>Orleans</c> section, validated at start.
-    /// Optional sections <c>Orleans:Membership</c> (ClusterMembershipOptions) and <c>Orleans:Reminders</c>
-    /// (ReminderOptions) tune failure detection and reminder periods.
+    /// Makes this host an Orleans silo of the provisioning cluster. Settings come from <c>ConnectionStrings:Provisioning</c>
+    /// and the <c>Orleans</c> section (see <see cref="SiloHostOptions"/>), validated at start. Optional sections
+    /// <c>Orleans:Membership</c> (ClusterMembershipOptions) and <c>Orleans:Reminders</c> (ReminderOptions) tune
+    /// failure detection and reminder periods.
     /// </summary>
     public static IHostApplicationBuilder AddProvisioningSilo(this IHostApplicationBuilder builder)
     {
-        builder.AddProvisioningDatabase();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidation>();
-        builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateOnStart();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        var services = builder.Services;
+        services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidation>();
+        services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateOnStart();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        builder.UseOrleans(silo =>
-        {
-            silo.UseAdoNetClustering(options => options.Configure<IOptions<DatabaseOptions>>((o, db) =>
-            {
-                o.Invariant = Npgsql;
-                o.ConnectionString = db.Value.ConnectionString;
-            }));
-            silo.AddAdoNetGrainStorage(ProvisioningStorage.Name, options => options.Configure<IOptions<DatabaseOptions>>((o, db) =>
-            {
-                o.Invariant = Npgsql;
-                o.ConnectionString = db.Value.ConnectionString;
-            }));
-            silo.UseAdoNetReminderService(options => options.Configure<IOptions<DatabaseOptions>>((o, db) =>
-            {
-                o.Invariant = Npgsql;
-                o.ConnectionString = db.Value.ConnectionString;
-            }));
-        });
+        builder.UseOrleans(silo => silo.UseProvisioningPostgres().AddProvisioningGrains());
 
-        builder.Services.AddOptions<ClusterOptions>().Configure<IOptions<SiloHostOptions>>((o, silo) =>
+        services.AddOptions<ClusterOptions>().Configure<IOptions<SiloHostOptions>>((o, host) =>
         {
-            o.ClusterId = silo.Value.ClusterId;
-            o.ServiceId = silo.Value.ServiceId;
+            o.ClusterId = host.Value.ClusterId;
+            o.ServiceId = host.Value.ServiceId;
         });
-        builder.Services.AddOptions<EndpointOptions>().Configure<IOptions<SiloHostOptions>>((o, silo) =>
+        services.AddOptions<EndpointOptions>().Configure<IOptions<SiloHostOptions>>((o, host) =>
         {
-            o.AdvertisedIPAddress = silo.Value.AdvertisedAddress;
-            o.SiloPort = silo.Value.SiloPort;
-            o.GatewayPort = silo.Value.GatewayPort;
-            o.SiloListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Any, silo.Value.SiloPort);
-            o.GatewayListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Any, silo.Value.GatewayPort);
+            o.AdvertisedIPAddress = host.Value.AdvertisedAddress;
+            o.SiloPort = host.Value.SiloPort;
+            o.GatewayPort = host.Value.GatewayPort;
+            o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, host.Value.SiloPort);
+            o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, host.Value.GatewayPort);
         });
-        builder.Services.AddOptions<Orleans.Configuration.SiloOptions>().Configure<IOptions<SiloHostOptions>>((o, silo) =>
-            o.SiloName = silo.Value.SiloName ?? $"{Environment.MachineName}-{silo.Value.SiloPort}");
-        builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
-        builder.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Orleans:Reminders"));
+        services.AddOptions<SiloOptions>().Configure<IOptions<SiloHostOptions>>((o, host) =>
+            o.SiloName = host.Value.SiloName ?? $"{Environment.MachineName}-{host.Value.SiloPort}");
+        services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+        services.Configure<ReminderOptions>(builder.Configuration.GetSection("Orleans:Reminders"));
         return builder;
+    }
+
+    /// <summary>
+    /// Puts membership, grain state and reminders in the PostgreSQL database of <c>ConnectionStrings:Provisioning</c>,
+    /// through the Orleans ADO.NET providers and the tables that <c>db/</c> creates.
+    /// </summary>
+    public static ISiloBuilder UseProvisioningPostgres(this ISiloBuilder silo)
+    {
+        silo.Services.AddProvisioningDatabase();
+        silo.UseAdoNetClustering(options => options.Configure<IOptions<DatabaseOptions>>((o, db) =>
+        {
+            o.Invariant = DatabaseExtensions.OrleansInvariant;
+            o.ConnectionString = db.Value.ConnectionString;
+        }));
+        silo.AddAdoNetGrainStorage(ProvisioningStorage.Name, options => options.Configure<IOptions<DatabaseOptions>>((o, db) =>
+        {
+            o.Invariant = DatabaseExtensions.OrleansInvariant;
+            o.ConnectionString = db.Value.ConnectionString;
+        }));
+        silo.UseAdoNetReminderService(options => options.Configure<IOptions<DatabaseOptions>>((o, db) =>
+        {
+            o.Invariant = DatabaseExtensions.OrleansInvariant;
+            o.ConnectionString = db.Value.ConnectionString;
+        }));
+        return silo;
     }
 }

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Starts the whole system locally: PostgreSQL (private, under .local/), migrations, two silos and the gateway.
+# Prints "ready: <gateway url>" when the gateway is ready; Ctrl-C or SIGTERM stops everything it started.
+#
+#   GATEWAY_URL                      gateway address (default http://127.0.0.1:5080)
+#   ConnectionStrings__Provisioning  use this database instead of starting a private PostgreSQL
+#   PGPORT_LOCAL                     port of the private PostgreSQL (default 55432)
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$(pwd)"
+source scripts/postgres.sh
+
+GATEWAY_URL="${GATEWAY_URL:-http://127.0.0.1:5080}"
+PGPORT_LOCAL="${PGPORT_LOCAL:-55432}"
+local_dir="$root/.local"
+logs="$local_dir/logs"
+mkdir -p "$logs"
+
+pids=()
+started_pg=""
+
+stop_all() {
+  trap - INT TERM EXIT
+  echo "stopping..."
+  # Gateway first, then the silos (they leave the cluster gracefully on SIGTERM), then PostgreSQL.
+  for pid in "${pids[@]+"${pids[@]}"}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ -n "$started_pg" ]; then
+    pg_down "$started_pg"
+  fi
+  echo "stopped"
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap 'stop_all' EXIT
+
+command -v dotnet >/dev/null 2>&1 || { echo "error: the .NET SDK 10 is required (dotnet not found on PATH)" >&2; exit 1; }
+
+if [ -z "${ConnectionStrings__Provisioning:-}" ]; then
+  if ! pg_find_bin >/dev/null; then
+    cat >&2 <<'MSG'
+error: no database. Either
+  - install PostgreSQL (Debian/Ubuntu: sudo apt-get install postgresql) and run ./run.sh again, or
+  - set ConnectionStrings__Provisioning to an existing PostgreSQL database, or
+  - run the containerised system: docker compose up (see docker-compose.yml).
+MSG
+    exit 1
+  fi
+  echo "starting PostgreSQL on 127.0.0.1:$PGPORT_LOCAL (data in .local/pgdata)"
+  pg_up "$local_dir/pgdata" "$PGPORT_LOCAL"
+  started_pg="$local_dir/pgdata"
+  if ! psql -h 127.0.0.1 -p "$PGPORT_LOCAL" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'provisioning'" | grep -q 1; then
+    psql -h 127.0.0.1 -p "$PGPORT_LOCAL" -U postgres -d postgres -qc "CREATE DATABASE provisioning" >/dev/null
+  fi
+  export ConnectionStrings__Provisioning="Host=127.0.0.1;Port=$PGPORT_LOCAL;Database=provisioning;Username=postgres"
+fi
+
+scripts/dev-secrets.sh "$local_dir/dev.env"
+set -a; source "$local_dir/dev.env"; set +a
+
+echo "building..."
+dotnet build Provisioning.sln -c Release -nologo -v quiet >"$logs/build.log" 2>&1 || { cat "$logs/build.log" >&2; exit 1; }
+bin() { echo "$root/src/$1/bin/Release/net10.0/Provisioning.$1.dll"; }
+
+echo "applying migrations..."
+dotnet "$(bin Migrator)"
+
+export Orleans__ClusterId="${Orleans__ClusterId:-provisioning-local}"
+export Orleans__ServiceId="${Orleans__ServiceId:-provisioning}"
+for n in 1 2; do
+  Orleans__SiloPort=$((11110 + n)) Orleans__GatewayPort=$((29999 + n)) Orleans__SiloName="local-silo-$n" \
+    ASPNETCORE_URLS="http://127.0.0.1:$((5080 + n))" \
+    dotnet "$(bin Silo)" >"$logs/silo-$n.log" 2>&1 &
+  pids=("$!" "${pids[@]+"${pids[@]}"}")
+  echo "silo $n started (log: .local/logs/silo-$n.log)"
+done
+
+Gateway__PublicUrl="${Gateway__PublicUrl:-$GATEWAY_URL}" ASPNETCORE_URLS="$GATEWAY_URL" \
+  dotnet "$(bin Gateway)" >"$logs/gateway.log" 2>&1 &
+pids=("$!" "${pids[@]}")
+echo "gateway started (log: .local/logs/gateway.log)"
+
+deadline=$((SECONDS + 180))
+until curl -fsS "$GATEWAY_URL/readyz" >/dev/null 2>&1; do
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "error: a process exited early; see .local/logs/" >&2; exit 1; }
+  done
+  [ $SECONDS -lt $deadline ] || { echo "error: not ready after 180 s; see .local/logs/" >&2; exit 1; }
+  sleep 1
+done
+echo "ready: $GATEWAY_URL"
+wait

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond the .NET SDK and PostgreSQL, from the project's own files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -f tools/compose-lint/package-lock.json ] && [ ! -d tools/compose-lint/node_modules ]; then
+  command -v npm >/dev/null 2>&1 || { echo "error: npm is required for the compose file check (apt-get install npm)" >&2; exit 1; }
+  npm ci --prefix tools/compose-lint --no-audit --no-fund --loglevel=error >/dev/null
+fi

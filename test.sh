@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every test project against a throwaway PostgreSQL that this script starts and always stops.
+# Ends with the line "N passed, N failed, N skipped" counted from the test results (TRX files).
+#   TEST_FILTER   optional dotnet test --filter expression
+set -uo pipefail
+cd "$(dirname "$0")"
+root="$(pwd)"
+source scripts/postgres.sh
+
+command -v dotnet >/dev/null 2>&1 || { echo "error: the .NET SDK 10 is required (dotnet not found on PATH)" >&2; exit 1; }
+pg_find_bin >/dev/null || { echo "error: PostgreSQL binaries not found (Debian/Ubuntu: apt-get install postgresql)" >&2; exit 1; }
+
+work="$(mktemp -d /tmp/provisioning-test.XXXXXX)"
+chmod 755 "$work"
+results="$root/.local/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+pgdir="$work/pgdata"
+port=$((20000 + RANDOM % 20000))
+
+cleanup() {
+  pg_down "$pgdir"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+scripts/install-test-tools.sh || exit 1
+
+echo "starting a throwaway PostgreSQL on 127.0.0.1:$port"
+pg_up "$pgdir" "$port" || exit 1
+export PROVISIONING_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=false"
+
+filter=()
+[ -n "${TEST_FILTER:-}" ] && filter=(--filter "$TEST_FILTER")
+
+dotnet build Provisioning.sln -nologo -v quiet -clp:ErrorsOnly
+build=$?
+status=$build
+if [ $build -eq 0 ]; then
+  dotnet test Provisioning.sln --no-build -nologo "${filter[@]+"${filter[@]}"}" \
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results"
+  status=$?
+fi
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+if [ $build -ne 0 ]; then
+  echo "build failed"
+  failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ $status -ne 0 ] || [ $failed -ne 0 ]; then
+  exit 1
+fi
+exit 0

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Provisioning.Tests.Infrastructure;
+
+/// <summary>
+/// One of the project's programs (silo, gateway, migrator) running as a real, separate process.
+/// Its output is kept for assertions and, if the test fails, for reading.
+/// </summary>
+public sealed partial class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private HostProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>Starts <c>dotnet src/{project}/bin/.../Provisioning.{project}.dll</c> with the given settings as environment variables.</summary>
+    public static HostProcess Start(string project, IReadOnlyDictionary<string, string?> environment, string? name = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Repository.Root,
+        };
+        start.ArgumentList.Add(Repository.ProgramDll(project));
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return new HostProcess(name ?? project, Process.Start(start)!);
+    }
+
+    /// <summary>Waits until the process printed a line containing <paramref name="text"/>.</summary>
+    public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
+        Eventually.UntilAsync(() => Task.FromResult(_output.Any(l => l.Contains(text, StringComparison.Ordinal))),
+            timeout, $"'{text}' in the output of {Name}");
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>A crash: SIGKILL, no chance to leave the cluster or flush anything.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = SendSignal(_process.Id, SigKill);
+            await WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>A polite stop: SIGTERM, as a container runtime or Ctrl-C sends it.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            _ = SendSignal(_process.Id, SigTerm);
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await TerminateAsync(TimeSpan.FromSeconds(15));
+            }
+            catch (OperationCanceledException)
+            {
+                await KillAsync();
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 5000 && _output.TryDequeue(out _))
+        {
+        }
+    }
+
+    private const int SigKill = 9;
+    private const int SigTerm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}
