@@ -11,7 +11,7 @@ public static class SiloExtensions
     /// <summary>
     /// Makes this host an Orleans silo of the provisioning cluster. Settings come from <c>ConnectionStrings:Provisioning</c>
     /// and the <c>Orleans</c> section (see <see cref="SiloHostOptions"/>), validated at start. Optional sections
-    /// <c>Orleans:Membership</c> (ClusterMembershipOptions) and <c>Orleans:Reminders</c> (ReminderOptions) tune
+    /// <c>Orleans:Options:ClusterMembership</c> (ClusterMembershipOptions) and <c>Orleans:Options:Reminders</c> (ReminderOptions) tune
     /// failure detection and reminder periods.
     /// </summary>
     public static IHostApplicationBuilder AddProvisioningSilo(this IHostApplicationBuilder builder)
@@ -38,8 +38,8 @@ public static class SiloExtensions
         });
         services.AddOptions<SiloOptions>().Configure<IOptions<SiloHostOptions>>((o, host) =>
             o.SiloName = host.Value.SiloName ?? $"{Environment.MachineName}-{host.Value.SiloPort}");
-        services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
-        services.Configure<ReminderOptions>(builder.Configuration.GetSection("Orleans:Reminders"));
+        services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Options:ClusterMembership"));
+        services.Configure<ReminderOptions>(builder.Configuration.GetSection("Orleans:Options:Reminders"));
         return builder;
     }
 

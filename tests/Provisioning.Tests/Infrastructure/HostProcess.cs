@@ -55,9 +55,27 @@ public sealed partial class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until the process printed a line containing <paramref name="text"/>.</summary>
-    public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
-        Eventually.UntilAsync(() => Task.FromResult(_output.Any(l => l.Contains(text, StringComparison.Ordinal))),
-            timeout, $"'{text}' in the output of {Name}");
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        try
+        {
+            await Eventually.UntilAsync(
+                () => Task.FromResult(_output.Any(l => l.Contains(text, StringComparison.Ordinal)) || _process.HasExited),
+                timeout, $"'{text}' in the output of {Name}");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n--- last output of {Name} ---\n{Tail(40)}", ex);
+        }
+
+        if (!_output.Any(l => l.Contains(text, StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} before printing '{text}'\n--- last output ---\n{Tail(40)}");
+        }
+    }
+
+    /// <summary>The last lines the process printed.</summary>
+    public string Tail(int lines) => string.Join('\n', _output.TakeLast(lines));
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

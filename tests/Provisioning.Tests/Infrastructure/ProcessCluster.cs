@@ -1,0 +1,130 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Provisioning.ServiceDefaults;
+
+namespace Provisioning.Tests.Infrastructure;
+
+/// <summary>
+/// Silos and a gateway as real, separate processes on loopback, sharing one database: what a crash test needs
+/// (a <c>kill -9</c> must hit a process, not a host inside the test's own process).
+/// Failure detection is tuned down so that a killed silo is declared dead in a few seconds.
+/// </summary>
+public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
+{
+    private readonly List<HostProcess> _processes = [];
+    private IHost? _client;
+
+    public string ConnectionString { get; } = connectionString;
+
+    public string ClusterId { get; } = $"proc-{Guid.NewGuid():N}"[..20];
+
+    public const string ServiceId = "provisioning-tests";
+
+    /// <summary>Extra settings every silo gets, e.g. a shorter minimum reminder period.</summary>
+    public Dictionary<string, string?> SiloSettings { get; } = new()
+    {
+        ["Orleans__Options__ClusterMembership__ProbeTimeout"] = "00:00:01",
+        ["Orleans__Options__ClusterMembership__NumMissedProbesLimit"] = "2",
+        ["Orleans__Options__ClusterMembership__NumVotesForDeathDeclaration"] = "1",
+        ["Orleans__Options__ClusterMembership__TableRefreshTimeout"] = "00:00:02",
+        ["Orleans__Options__ClusterMembership__IAmAliveTablePublishTimeout"] = "00:00:02",
+        ["Orleans__Options__ClusterMembership__DeathVoteExpirationTimeout"] = "00:00:10",
+    };
+
+    public IReadOnlyList<HostProcess> Processes => _processes;
+
+    public async Task<HostProcess> StartSiloAsync(string name)
+    {
+        var settings = new Dictionary<string, string?>(SiloSettings)
+        {
+            ["ConnectionStrings__Provisioning"] = ConnectionString,
+            ["Orleans__ClusterId"] = ClusterId,
+            ["Orleans__ServiceId"] = ServiceId,
+            ["Orleans__SiloPort"] = FreePort.Next().ToString(),
+            ["Orleans__GatewayPort"] = FreePort.Next().ToString(),
+            ["Orleans__SiloName"] = name,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+        };
+        var silo = HostProcess.Start("Silo", settings, name);
+        _processes.Add(silo);
+        await silo.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
+    /// <summary>Starts the gateway process and waits until its <c>/healthz</c> answers; returns its base address.</summary>
+    public async Task<(HostProcess Process, Uri BaseAddress)> StartGatewayAsync(IDictionary<string, string?>? extra = null)
+    {
+        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Provisioning"] = ConnectionString,
+            ["Orleans__ClusterId"] = ClusterId,
+            ["Orleans__ServiceId"] = ServiceId,
+            ["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/'),
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var gateway = HostProcess.Start("Gateway", settings, "gateway");
+        _processes.Add(gateway);
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.UntilAsync(async () => (await http.GetAsync("/healthz")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(60), "the gateway's /healthz");
+        return (gateway, url);
+    }
+
+    /// <summary>An Orleans client in the test process that finds the silos through the membership table.</summary>
+    public async Task<IClusterClient> ConnectClientAsync()
+    {
+        if (_client is null)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration[DatabaseOptions.ConnectionStringKey] = ConnectionString;
+            builder.Services.AddProvisioningDatabase();
+            builder.UseOrleansClient(client => client.UseAdoNetClustering(options =>
+                options.Configure<IOptions<DatabaseOptions>>((o, db) =>
+                {
+                    o.Invariant = DatabaseExtensions.OrleansInvariant;
+                    o.ConnectionString = db.Value.ConnectionString;
+                })));
+            builder.Services.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = ClusterId;
+                o.ServiceId = ServiceId;
+            });
+            builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+            builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            _client = builder.Build();
+            await _client.StartAsync();
+        }
+
+        return _client.Services.GetRequiredService<IClusterClient>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            try
+            {
+                await _client.StopAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (OperationCanceledException)
+            {
+                // The client could not say goodbye to a dead cluster; it is disposed below anyway.
+            }
+
+            _client.Dispose();
+        }
+
+        // Gateway first, then silos: the order run.sh uses.
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            await _processes[i].DisposeAsync();
+        }
+    }
+}
