@@ -63,6 +63,8 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
             ["Orleans__ClusterId"] = ClusterId,
             ["Orleans__ServiceId"] = ServiceId,
             ["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/'),
+            ["Stripe__WebhookSecrets__0"] = TestSecrets.StripeWebhookSecret,
+            ["Stripe__WebhookSecrets__1"] = TestSecrets.StripeWebhookSecretPrevious,
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
