@@ -1,13 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Provisioning.Grains.Jobs;
+using Provisioning.Grains.ReadModel;
 
 namespace Provisioning.Grains;
 
 public static class GrainsExtensions
 {
-    /// <summary>Registers what the grains of this product need besides Orleans itself.</summary>
+    /// <summary>Registers what the grains of this product need besides Orleans itself, with their settings.</summary>
     public static ISiloBuilder AddProvisioningGrains(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddJobReadModel();
+        silo.Services.AddOptions<JobsOptions>()
+            .BindConfiguration(JobsOptions.Section)
+            .PostConfigure(o =>
+            {
+                if (o.Regions.Length == 0)
+                {
+                    o.Regions = JobsOptions.DefaultRegions;
+                }
+            })
+            .Validate(o => o.Regions.Contains(o.DefaultRegion, StringComparer.Ordinal),
+                "Jobs:DefaultRegion must be one of Jobs:Regions.")
+            .ValidateOnStart();
         return silo;
     }
 }

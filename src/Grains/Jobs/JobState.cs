@@ -1,0 +1,32 @@
+using Provisioning.Jobs;
+
+namespace Provisioning.Grains.Jobs;
+
+/// <summary>The persisted state of a provisioning job. Changed only through <see cref="JobStateMachine"/>.</summary>
+[GenerateSerializer]
+public sealed class JobState
+{
+    [Id(0)] public bool Created { get; set; }
+    [Id(1)] public string StripeEventId { get; set; } = "";
+    [Id(2)] public string UserId { get; set; } = "";
+    [Id(3)] public string AgentId { get; set; } = "";
+    [Id(4)] public string Region { get; set; } = "";
+    [Id(5)] public string? CheckoutSessionId { get; set; }
+    [Id(6)] public JobStatus Status { get; set; }
+    [Id(7)] public int Attempt { get; set; }
+    [Id(8)] public string? RunId { get; set; }
+    [Id(9)] public string? RunUrl { get; set; }
+    [Id(10)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(11)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(12)] public string? LastError { get; set; }
+    [Id(13)] public List<JobHistoryEntry> History { get; set; } = [];
+    [Id(14)] public long Version { get; set; }
+    [Id(15)] public DateTimeOffset PaidAt { get; set; }
+
+    /// <summary>The job reached a terminal status and the user's slot has not been confirmed free yet.</summary>
+    [Id(16)] public bool SlotReleasePending { get; set; }
+
+    public JobSnapshot ToSnapshot(string jobId) => new(
+        jobId, StripeEventId, UserId, AgentId, Region, Status, Attempt, RunId, RunUrl,
+        CreatedAt, UpdatedAt, LastError, History.ToArray(), Version);
+}

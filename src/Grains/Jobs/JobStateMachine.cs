@@ -1,0 +1,75 @@
+using Provisioning.Jobs;
+
+namespace Provisioning.Grains.Jobs;
+
+/// <summary>
+/// The job's statuses and the moves between them, in one place. Pure: it changes a <see cref="JobState"/> in memory
+/// and appends the history entry; the grain persists the result and performs the side effects.
+/// </summary>
+public static class JobStateMachine
+{
+    private static readonly Dictionary<JobStatus, JobStatus[]> Moves = new()
+    {
+        [JobStatus.Waiting] = [JobStatus.Queued, JobStatus.Cancelled],
+        [JobStatus.Queued] = [JobStatus.Dispatched, JobStatus.Failed, JobStatus.Cancelled],
+        [JobStatus.Dispatched] = [JobStatus.Provisioning, JobStatus.Queued, JobStatus.Failed, JobStatus.Cancelled],
+        [JobStatus.Provisioning] = [JobStatus.Succeeded, JobStatus.Queued, JobStatus.Failed, JobStatus.Cancelled],
+        [JobStatus.Succeeded] = [],
+        // An operator's retry: through the user's slot, so to queued or waiting.
+        [JobStatus.Failed] = [JobStatus.Queued, JobStatus.Waiting],
+        [JobStatus.Cancelled] = [JobStatus.Queued, JobStatus.Waiting],
+    };
+
+    public static bool IsTerminal(JobStatus status) =>
+        status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+
+    public static bool CanMove(JobStatus from, JobStatus to) => Moves[from].Contains(to);
+
+    /// <summary>Starts a job's life: <c>queued</c> if the user's slot admitted it, else <c>waiting</c>.</summary>
+    public static void Create(JobState state, NewJob job, bool admitted, DateTimeOffset now)
+    {
+        if (state.Created)
+        {
+            throw new InvalidOperationException($"Job {job.JobId} already exists.");
+        }
+
+        state.Created = true;
+        state.StripeEventId = job.JobId;
+        state.UserId = job.UserId;
+        state.AgentId = job.AgentId;
+        state.Region = job.Region;
+        state.CheckoutSessionId = job.CheckoutSessionId;
+        state.PaidAt = job.PaidAt;
+        state.CreatedAt = now;
+        var status = admitted ? JobStatus.Queued : JobStatus.Waiting;
+        var reason = admitted
+            ? $"paid checkout {job.CheckoutSessionId ?? job.JobId}"
+            : $"paid checkout {job.CheckoutSessionId ?? job.JobId}; user {job.UserId} has a job in progress";
+        Append(state, null, status, JobActor.Stripe, reason, now);
+    }
+
+    /// <summary>Moves the job to <paramref name="to"/> if that move is allowed from its status; false (and nothing changed) if not.</summary>
+    public static bool TryMove(JobState state, JobStatus to, JobActor actor, string reason, DateTimeOffset now)
+    {
+        if (!state.Created || !CanMove(state.Status, to))
+        {
+            return false;
+        }
+
+        Append(state, state.Status, to, actor, reason, now);
+        if (IsTerminal(to))
+        {
+            state.SlotReleasePending = true;
+        }
+
+        return true;
+    }
+
+    private static void Append(JobState state, JobStatus? from, JobStatus to, JobActor actor, string reason, DateTimeOffset now)
+    {
+        state.Status = to;
+        state.UpdatedAt = now;
+        state.History.Add(new JobHistoryEntry(now, from, to, actor, reason));
+        state.Version++;
+    }
+}
