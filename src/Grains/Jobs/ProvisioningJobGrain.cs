@@ -143,7 +143,7 @@ public sealed partial class ProvisioningJobGrain(
     {
         await GrainFactory.GetGrain<IUserGrain>(state.State.UserId).ReleaseAsync(JobId);
         state.State.SlotReleasePending = false;
-        await WriteAsync();
+        await state.WriteOrReloadAsync(this);
     }
 
     private bool OwesWork() => state.State.SlotReleasePending;
@@ -160,23 +160,8 @@ public sealed partial class ProvisioningJobGrain(
     /// <summary>Persists the state, then projects it into the read model.</summary>
     private async Task SaveAsync()
     {
-        await WriteAsync();
+        await state.WriteOrReloadAsync(this);
         await ProjectAsync();
-    }
-
-    /// <summary>Persists the state. A failed write deactivates the grain so that the next call reloads what is durable.</summary>
-    private async Task WriteAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception)
-        {
-            // The in-memory state is ahead of storage now; never let a later call answer from it.
-            DeactivateOnIdle();
-            throw;
-        }
     }
 
     private async Task ProjectAsync()

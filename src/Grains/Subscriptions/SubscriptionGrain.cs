@@ -46,16 +46,7 @@ public sealed class SubscriptionGrain(
             s.Exists = true;
             s.UpdatedAt = time.GetUtcNow();
             s.LastEventId = eventId;
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch (Exception)
-            {
-                // The in-memory state is ahead of storage now; the next call must reload what is durable.
-                DeactivateOnIdle();
-                throw;
-            }
+            await state.WriteOrReloadAsync(this);
         }
 
         return Snapshot()!;

@@ -35,12 +35,12 @@ public sealed partial class UserGrain(
         if (slot.CurrentJobId is null)
         {
             slot.CurrentJobId = jobId;
-            await WriteAsync();
+            await state.WriteOrReloadAsync(this);
             return new Admission(true, 0);
         }
 
         slot.Waiting.Add(jobId);
-        await WriteAsync();
+        await state.WriteOrReloadAsync(this);
         LogWaiting(logger, jobId, UserId, slot.CurrentJobId, slot.Waiting.Count);
         return new Admission(false, slot.Waiting.Count);
     }
@@ -50,7 +50,7 @@ public sealed partial class UserGrain(
         var slot = state.State;
         if (slot.Waiting.Remove(jobId))
         {
-            await WriteAsync();
+            await state.WriteOrReloadAsync(this);
             return;
         }
 
@@ -67,7 +67,7 @@ public sealed partial class UserGrain(
             await this.RegisterOrUpdateReminder(PromotionReminder, PromotionRetryPeriod, PromotionRetryPeriod);
         }
 
-        await WriteAsync();
+        await state.WriteOrReloadAsync(this);
         if (slot.CurrentJobId is not null)
         {
             LogPromoting(logger, slot.CurrentJobId, UserId, jobId);
@@ -83,7 +83,7 @@ public sealed partial class UserGrain(
         }
 
         state.State.PromotionPending = false;
-        await WriteAsync();
+        await state.WriteOrReloadAsync(this);
         await ForgetReminderAsync();
     }
 
@@ -110,19 +110,6 @@ public sealed partial class UserGrain(
         }
     }
 
-    private async Task WriteAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception)
-        {
-            // The in-memory slot is ahead of storage now; the next call must reload what is durable.
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Job {JobId} waits: user {UserId} has job {CurrentJobId} in progress ({Waiting} waiting)")]
     private static partial void LogWaiting(ILogger logger, string jobId, string userId, string currentJobId, int waiting);
