@@ -1,0 +1,100 @@
+using Npgsql;
+using NpgsqlTypes;
+using Provisioning.Jobs;
+
+namespace Provisioning.Grains.ReadModel;
+
+/// <summary>
+/// Projects job snapshots into the <c>jobs</c> and <c>job_history</c> tables (<c>db/0005_read_model.sql</c>) in one
+/// round trip: a batch of two statements that PostgreSQL runs as one implicit transaction. The job row is written only
+/// when the snapshot is newer than the stored row; history entries are inserted once each. Both statements take the
+/// job row's lock first, so concurrent projections of one job serialize instead of deadlocking.
+/// </summary>
+public sealed class PostgresJobReadModel(NpgsqlDataSource dataSource) : IJobReadModel
+{
+    private const string UpsertJob = """
+        INSERT INTO jobs (job_id, stripe_event_id, user_id, agent_id, region, status, attempt,
+                          run_id, run_url, created_at, updated_at, last_error, version)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        ON CONFLICT (job_id) DO UPDATE SET
+            stripe_event_id = EXCLUDED.stripe_event_id,
+            user_id = EXCLUDED.user_id,
+            agent_id = EXCLUDED.agent_id,
+            region = EXCLUDED.region,
+            status = EXCLUDED.status,
+            attempt = EXCLUDED.attempt,
+            run_id = EXCLUDED.run_id,
+            run_url = EXCLUDED.run_url,
+            created_at = EXCLUDED.created_at,
+            updated_at = EXCLUDED.updated_at,
+            last_error = EXCLUDED.last_error,
+            version = EXCLUDED.version
+        WHERE jobs.version < EXCLUDED.version
+        """;
+
+    private const string InsertHistory = """
+        INSERT INTO job_history (job_id, seq, at, from_status, to_status, actor, reason)
+        SELECT $1, (h.ord - 1)::integer, h.at, h.from_status, h.to_status, h.actor, h.reason
+        FROM unnest($2, $3, $4, $5, $6) WITH ORDINALITY AS h(at, from_status, to_status, actor, reason, ord)
+        ON CONFLICT (job_id, seq) DO NOTHING
+        """;
+
+    public async Task ProjectAsync(JobSnapshot job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands = { JobCommand(job), HistoryCommand(job) },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand JobCommand(JobSnapshot job) => new(UpsertJob)
+    {
+        Parameters =
+        {
+            Text(job.JobId),
+            Text(job.StripeEventId),
+            Text(job.UserId),
+            Text(job.AgentId),
+            Text(job.Region),
+            Text(JobNames.Of(job.Status)),
+            new NpgsqlParameter<int> { TypedValue = job.Attempt },
+            Text(job.RunId),
+            Text(job.RunUrl),
+            new NpgsqlParameter<DateTimeOffset> { TypedValue = job.CreatedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz },
+            new NpgsqlParameter<DateTimeOffset> { TypedValue = job.UpdatedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz },
+            Text(job.LastError),
+            new NpgsqlParameter<long> { TypedValue = job.Version },
+        },
+    };
+
+    private static NpgsqlBatchCommand HistoryCommand(JobSnapshot job)
+    {
+        var history = job.History;
+        return new NpgsqlBatchCommand(InsertHistory)
+        {
+            Parameters =
+            {
+                Text(job.JobId),
+                new NpgsqlParameter<DateTimeOffset[]>
+                {
+                    TypedValue = history.Select(h => h.At.ToUniversalTime()).ToArray(),
+                    NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+                },
+                TextArray(history.Select(h => h.From is { } from ? JobNames.Of(from) : null)),
+                TextArray(history.Select(h => JobNames.Of(h.To))),
+                TextArray(history.Select(h => JobNames.Of(h.Actor))),
+                TextArray(history.Select(h => h.Reason)),
+            },
+        };
+    }
+
+    private static NpgsqlParameter Text(string? value) =>
+        new() { Value = value ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter TextArray(IEnumerable<string?> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+}

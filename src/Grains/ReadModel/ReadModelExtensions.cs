@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Provisioning.Grains.ReadModel;
+
+public static class ReadModelExtensions
+{
+    /// <summary>
+    /// Registers <see cref="PostgresJobReadModel"/> as the <see cref="IJobReadModel"/>. It writes through the
+    /// <c>NpgsqlDataSource</c> in the container (registered by <c>AddProvisioningDatabase</c>), into the tables of
+    /// <c>db/0005_read_model.sql</c>.
+    /// </summary>
+    public static IServiceCollection AddJobReadModel(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IJobReadModel, PostgresJobReadModel>();
+        return services;
+    }
+}
