@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Provisioning.Grains.Dispatch;
 using Provisioning.Grains.Jobs;
 using Provisioning.Grains.ReadModel;
 
@@ -12,6 +13,7 @@ public static class GrainsExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddJobReadModel();
+        silo.Services.AddWorkflowDispatch();
         silo.Services.AddOptions<JobsOptions>()
             .BindConfiguration(JobsOptions.Section)
             .PostConfigure(o =>

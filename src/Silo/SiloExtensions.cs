@@ -16,6 +16,7 @@ public static class SiloExtensions
     /// </summary>
     public static IHostApplicationBuilder AddProvisioningSilo(this IHostApplicationBuilder builder)
     {
+        builder.Configuration.AddLegacyAliases();
         var services = builder.Services;
         services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidation>();
         services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateOnStart();

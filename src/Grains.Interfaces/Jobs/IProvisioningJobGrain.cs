@@ -11,7 +11,7 @@ public interface IProvisioningJobGrain : IGrainWithStringKey
     Task<JobSnapshot> CreateAsync(NewJob job);
 
     /// <summary>The job, or null if no job has this id.</summary>
-    [Alias("GetAsync")]
+    [Alias("GetAsync"), AlwaysInterleave]
     Task<JobSnapshot?> GetAsync();
 
     /// <summary>The user's slot is this job's now: a waiting job becomes queued. Idempotent.</summary>

@@ -26,6 +26,18 @@ public sealed class JobState
     /// <summary>The job reached a terminal status and the user's slot has not been confirmed free yet.</summary>
     [Id(16)] public bool SlotReleasePending { get; set; }
 
+    /// <summary>Dispatch requests sent for the current attempt.</summary>
+    [Id(17)] public int DispatchTries { get; set; }
+
+    /// <summary>No dispatch request before this time (backoff or a rate limit).</summary>
+    [Id(18)] public DateTimeOffset? NextDispatchAt { get; set; }
+
+    /// <summary>When the last dispatch request of the current attempt was started.</summary>
+    [Id(19)] public DateTimeOffset? DispatchStartedAt { get; set; }
+
+    /// <summary>The run's REST API address, when GitHub gave it.</summary>
+    [Id(20)] public string? RunApiUrl { get; set; }
+
     public JobSnapshot ToSnapshot(string jobId) => new(
         jobId, StripeEventId, UserId, AgentId, Region, Status, Attempt, RunId, RunUrl,
         CreatedAt, UpdatedAt, LastError, History.ToArray(), Version);

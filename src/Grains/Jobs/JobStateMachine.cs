@@ -45,7 +45,60 @@ public static class JobStateMachine
         var reason = admitted
             ? $"paid checkout {job.CheckoutSessionId ?? job.JobId}"
             : $"paid checkout {job.CheckoutSessionId ?? job.JobId}; user {job.UserId} has a job in progress";
+        if (admitted)
+        {
+            StartAttempt(state, now);
+        }
+
         Append(state, null, status, JobActor.Stripe, reason, now);
+    }
+
+    /// <summary>A dispatch request is about to be sent: counted and timed before it leaves.</summary>
+    public static void BeginDispatchTry(JobState state, DateTimeOffset now)
+    {
+        state.DispatchTries++;
+        state.DispatchStartedAt = now;
+    }
+
+    /// <summary>GitHub accepted the dispatch: the job is <c>dispatched</c>, with the run's details when known.</summary>
+    public static bool RecordDispatched(JobState state, long? runId, string? runApiUrl, string? runHtmlUrl, DateTimeOffset now)
+    {
+        var run = runId is null ? "run id not reported" : $"run {runId}";
+        if (!TryMove(state, JobStatus.Dispatched, JobActor.System,
+                $"workflow dispatched (attempt {state.Attempt}, request {state.DispatchTries}; {run})", now))
+        {
+            return false;
+        }
+
+        state.RunId = runId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        state.RunApiUrl = runApiUrl;
+        state.RunUrl = runHtmlUrl ?? runApiUrl;
+        state.NextDispatchAt = null;
+        state.LastError = null;
+        return true;
+    }
+
+    /// <summary>A dispatch request failed and will be retried at <paramref name="nextAt"/>: recorded in history, status unchanged.</summary>
+    public static void RecordDispatchRetry(JobState state, string error, DateTimeOffset nextAt, DateTimeOffset now)
+    {
+        state.LastError = error;
+        state.NextDispatchAt = nextAt;
+        var wait = nextAt - now;
+        Append(state, state.Status, state.Status, JobActor.System,
+            $"dispatch request {state.DispatchTries} of attempt {state.Attempt} failed: {error}; next request in {wait.TotalSeconds:0.#} s", now);
+    }
+
+    /// <summary>The job failed (dispatch impossible or exhausted, or the run failed): <c>failed</c> with an error an operator can act on.</summary>
+    public static bool Fail(JobState state, JobActor actor, string error, DateTimeOffset now)
+    {
+        if (!TryMove(state, JobStatus.Failed, actor, error, now))
+        {
+            return false;
+        }
+
+        state.LastError = error;
+        state.NextDispatchAt = null;
+        return true;
     }
 
     /// <summary>Moves the job to <paramref name="to"/> if that move is allowed from its status; false (and nothing changed) if not.</summary>
@@ -56,6 +109,11 @@ public static class JobStateMachine
             return false;
         }
 
+        if (to == JobStatus.Queued)
+        {
+            StartAttempt(state, now);
+        }
+
         Append(state, state.Status, to, actor, reason, now);
         if (IsTerminal(to))
         {
@@ -63,6 +121,18 @@ public static class JobStateMachine
         }
 
         return true;
+    }
+
+    /// <summary>A new attempt: a new number, a fresh dispatch budget, due now, no run yet.</summary>
+    private static void StartAttempt(JobState state, DateTimeOffset now)
+    {
+        state.Attempt++;
+        state.DispatchTries = 0;
+        state.NextDispatchAt = now;
+        state.DispatchStartedAt = null;
+        state.RunId = null;
+        state.RunUrl = null;
+        state.RunApiUrl = null;
     }
 
     private static void Append(JobState state, JobStatus? from, JobStatus to, JobActor actor, string reason, DateTimeOffset now)

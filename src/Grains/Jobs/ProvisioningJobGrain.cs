@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Provisioning.Grains.Dispatch;
 using Provisioning.Grains.ReadModel;
 using Provisioning.Jobs;
 using Provisioning.Users;
@@ -7,33 +9,47 @@ namespace Provisioning.Grains.Jobs;
 
 /// <summary>
 /// One paid checkout's provisioning job (key: the Stripe event id). It persists its state, projects every change into
-/// the read model, and owes its user's slot a release when it ends: a reminder keeps that debt durable.
+/// the read model, dispatches the workflow when queued, and frees its user's slot when it ends. Whatever it still owes
+/// (a dispatch, a slot release) is kept durable by a reminder registered before the work starts; a grain timer does
+/// the short waits of a live activation.
 /// </summary>
 public sealed partial class ProvisioningJobGrain(
     [PersistentState("job", ProvisioningStorage.Name)] IPersistentState<JobState> state,
     IJobReadModel readModel,
+    IWorkflowDispatcher dispatcher,
+    IOptions<DispatchOptions> dispatchOptions,
     TimeProvider time,
     ILogger<ProvisioningJobGrain> logger) : Grain, IProvisioningJobGrain, IRemindable
 {
     private const string OwedWorkReminder = "owed-work";
-    private static readonly TimeSpan OwedWorkPeriod = TimeSpan.FromMinutes(1);
     private long _projectedVersion = -1;
+    private bool _reminderRegistered;
+    private IGrainTimer? _dispatchTimer;
 
     private string JobId => this.GetPrimaryKeyString();
 
+    private JobState Job => state.State;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Created)
+        if (!Job.Created)
         {
-            // Repair a projection that fell behind (a crash between the state write and the projection).
-            try
-            {
-                await ProjectAsync();
-            }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
-            {
-                LogProjectionDeferred(logger, JobId, ex.Message);
-            }
+            return;
+        }
+
+        // Repair a projection that fell behind (a crash between the state write and the projection).
+        try
+        {
+            await ProjectAsync();
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            LogProjectionDeferred(logger, JobId, ex.Message);
+        }
+
+        if (Job.Status == JobStatus.Queued)
+        {
+            ScheduleDispatch();
         }
     }
 
@@ -44,60 +60,62 @@ public sealed partial class ProvisioningJobGrain(
             throw new ArgumentException($"Job id {job.JobId} does not match the grain key {JobId}.", nameof(job));
         }
 
-        if (!state.State.Created)
+        if (!Job.Created)
         {
             var admission = await GrainFactory.GetGrain<IUserGrain>(job.UserId).AdmitAsync(JobId);
-            JobStateMachine.Create(state.State, job, admission.Admitted, time.GetUtcNow());
+            JobStateMachine.Create(Job, job, admission.Admitted, time.GetUtcNow());
             await SaveAsync();
-            LogCreated(logger, JobId, job.UserId, state.State.Status);
-            if (state.State.Status == JobStatus.Queued)
-            {
-                await OnQueuedAsync();
-            }
+            LogCreated(logger, JobId, job.UserId, Job.Status);
         }
-        else if (_projectedVersion < state.State.Version)
+        else if (_projectedVersion < Job.Version)
         {
             await ProjectAsync();
         }
 
-        return state.State.ToSnapshot(JobId);
+        await EnsureOwedWorkIsDurableAsync();
+        return Job.ToSnapshot(JobId);
     }
 
-    public Task<JobSnapshot?> GetAsync() =>
-        Task.FromResult(state.State.Created ? state.State.ToSnapshot(JobId) : null);
+    public Task<JobSnapshot?> GetAsync() => Task.FromResult(Job.Created ? Job.ToSnapshot(JobId) : null);
 
     public async Task StartAsync()
     {
-        if (!state.State.Created)
+        if (!Job.Created)
         {
             return; // Not created yet: its creation asks the user's slot again and is admitted then.
         }
 
-        if (JobStateMachine.TryMove(state.State, JobStatus.Queued, JobActor.System, "the user's previous job ended", time.GetUtcNow()))
+        if (JobStateMachine.TryMove(Job, JobStatus.Queued, JobActor.System, "the user's previous job ended", time.GetUtcNow()))
         {
             await SaveAsync();
-            LogPromoted(logger, JobId, state.State.UserId);
-            await OnQueuedAsync();
+            LogPromoted(logger, JobId, Job.UserId);
         }
 
-        await GrainFactory.GetGrain<IUserGrain>(state.State.UserId).ConfirmStartedAsync(JobId);
+        await EnsureOwedWorkIsDurableAsync();
+        await GrainFactory.GetGrain<IUserGrain>(Job.UserId).ConfirmStartedAsync(JobId);
     }
 
     public async Task<JobSnapshot?> CancelAsync(JobActor actor, string reason)
     {
-        if (!state.State.Created)
+        if (!Job.Created)
         {
             return null;
         }
 
-        await EndAsync(JobStatus.Cancelled, actor, reason);
-        return state.State.ToSnapshot(JobId);
+        await EndAsync(() => JobStateMachine.TryMove(Job, JobStatus.Cancelled, actor, reason, time.GetUtcNow()));
+        return Job.ToSnapshot(JobId);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // Ticks can be missed or repeated: do only what the durable state says is still owed.
-        if (state.State.SlotReleasePending)
+        // Ticks can be missed or repeated: each one does only what the durable state says is still owed.
+        _reminderRegistered = true;
+        if (Job.Status == JobStatus.Queued)
+        {
+            await DispatchIfDueAsync();
+        }
+
+        if (Job.SlotReleasePending)
         {
             await ReleaseSlotAsync();
         }
@@ -108,30 +126,127 @@ public sealed partial class ProvisioningJobGrain(
         }
     }
 
-    /// <summary>
-    /// The job is queued: the point where dispatching the provisioning workflow starts.
-    /// </summary>
-    private Task OnQueuedAsync()
+    /// <summary>Registers the reminder before any owed work starts, then starts what is due now.</summary>
+    private async Task EnsureOwedWorkIsDurableAsync()
     {
-        LogQueued(logger, JobId, state.State.Attempt);
-        return Task.CompletedTask;
+        if (!OwesWork())
+        {
+            return;
+        }
+
+        if (!_reminderRegistered)
+        {
+            var period = dispatchOptions.Value.ReminderPeriod;
+            await this.RegisterOrUpdateReminder(OwedWorkReminder, period, period);
+            _reminderRegistered = true;
+        }
+
+        if (Job.Status == JobStatus.Queued)
+        {
+            ScheduleDispatch();
+        }
     }
 
-    private async Task EndAsync(JobStatus terminal, JobActor actor, string reason)
+    /// <summary>Runs the next dispatch request off the caller's path, when it is due.</summary>
+    private void ScheduleDispatch()
     {
-        if (JobStateMachine.IsTerminal(state.State.Status))
+        var due = Job.NextDispatchAt is { } at ? at - time.GetUtcNow() : TimeSpan.Zero;
+        _dispatchTimer?.Dispose();
+        _dispatchTimer = this.RegisterGrainTimer(
+            static (grain, cancellationToken) => grain.DispatchIfDueAsync(),
+            this,
+            new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private async Task DispatchIfDueAsync()
+    {
+        var now = time.GetUtcNow();
+        if (Job.Status != JobStatus.Queued)
+        {
+            return;
+        }
+
+        if (Job.NextDispatchAt is { } notBefore && notBefore > now)
+        {
+            ScheduleDispatch();
+            return;
+        }
+
+        JobStateMachine.BeginDispatchTry(Job, now);
+        await state.WriteOrReloadAsync(this);
+        var request = new DispatchRequest(JobId, Job.AgentId, Job.Region, Job.Attempt);
+        var outcome = await dispatcher.DispatchAsync(request, CancellationToken.None);
+        await RecordAsync(outcome);
+    }
+
+    private async Task RecordAsync(DispatchOutcome outcome)
+    {
+        var now = time.GetUtcNow();
+        var options = dispatchOptions.Value;
+        switch (outcome)
+        {
+            case DispatchOutcome.Dispatched run:
+                JobStateMachine.RecordDispatched(Job, run.RunId, run.RunApiUrl, run.RunHtmlUrl, now);
+                await SaveAsync();
+                LogDispatched(logger, JobId, Job.Attempt, Job.DispatchTries, Job.RunId);
+                if (!OwesWork())
+                {
+                    await ForgetReminderAsync();
+                }
+
+                return;
+
+            case DispatchOutcome.Permanent permanent:
+                LogDispatchFailed(logger, JobId, Job.Attempt, Job.DispatchTries, permanent.Error);
+                await EndAsync(() => JobStateMachine.Fail(Job, JobActor.System, $"dispatch failed: {permanent.Error}", now));
+                return;
+
+            case DispatchOutcome.Transient or DispatchOutcome.RateLimited when Job.DispatchTries >= options.MaxTries:
+                var lastError = outcome is DispatchOutcome.Transient t ? t.Error : ((DispatchOutcome.RateLimited)outcome).Error;
+                LogDispatchFailed(logger, JobId, Job.Attempt, Job.DispatchTries, lastError);
+                await EndAsync(() => JobStateMachine.Fail(Job, JobActor.System,
+                    $"dispatch failed after {Job.DispatchTries} requests; last error: {lastError}", now));
+                return;
+
+            case DispatchOutcome.Transient transient:
+                var backoff = DispatchBackoff.Delay(Job.DispatchTries, options, Random.Shared.NextDouble());
+                JobStateMachine.RecordDispatchRetry(Job, transient.Error, now + backoff, now);
+                break;
+
+            case DispatchOutcome.RateLimited limited:
+                JobStateMachine.RecordDispatchRetry(Job, limited.Error, limited.NotBefore > now ? limited.NotBefore : now, now);
+                break;
+        }
+
+        LogDispatchRetry(logger, JobId, Job.Attempt, Job.DispatchTries, Job.LastError, Job.NextDispatchAt);
+        await SaveAsync();
+        ScheduleDispatch();
+    }
+
+    /// <summary>Moves to a terminal status (if <paramref name="move"/> allows it) and frees the user's slot, durably.</summary>
+    private async Task EndAsync(Func<bool> move)
+    {
+        if (JobStateMachine.IsTerminal(Job.Status))
         {
             return;
         }
 
         // The reminder exists before the job ends, so a crash right after cannot leave the user's slot taken.
-        await this.RegisterOrUpdateReminder(OwedWorkReminder, OwedWorkPeriod, OwedWorkPeriod);
-        if (JobStateMachine.TryMove(state.State, terminal, actor, reason, time.GetUtcNow()))
+        if (!_reminderRegistered)
         {
-            await SaveAsync();
-            LogEnded(logger, JobId, terminal, actor, reason);
+            var period = dispatchOptions.Value.ReminderPeriod;
+            await this.RegisterOrUpdateReminder(OwedWorkReminder, period, period);
+            _reminderRegistered = true;
         }
 
+        if (move())
+        {
+            await SaveAsync();
+            var last = Job.History[^1];
+            LogEnded(logger, JobId, last.To, last.Actor, last.Reason);
+        }
+
+        _dispatchTimer?.Dispose();
         await ReleaseSlotAsync();
         if (!OwesWork())
         {
@@ -141,12 +256,12 @@ public sealed partial class ProvisioningJobGrain(
 
     private async Task ReleaseSlotAsync()
     {
-        await GrainFactory.GetGrain<IUserGrain>(state.State.UserId).ReleaseAsync(JobId);
-        state.State.SlotReleasePending = false;
+        await GrainFactory.GetGrain<IUserGrain>(Job.UserId).ReleaseAsync(JobId);
+        Job.SlotReleasePending = false;
         await state.WriteOrReloadAsync(this);
     }
 
-    private bool OwesWork() => state.State.SlotReleasePending;
+    private bool OwesWork() => Job.SlotReleasePending || Job.Status == JobStatus.Queued;
 
     private async Task ForgetReminderAsync()
     {
@@ -155,6 +270,8 @@ public sealed partial class ProvisioningJobGrain(
         {
             await this.UnregisterReminder(reminder);
         }
+
+        _reminderRegistered = false;
     }
 
     /// <summary>Persists the state, then projects it into the read model.</summary>
@@ -166,7 +283,7 @@ public sealed partial class ProvisioningJobGrain(
 
     private async Task ProjectAsync()
     {
-        var snapshot = state.State.ToSnapshot(JobId);
+        var snapshot = Job.ToSnapshot(JobId);
         await readModel.ProjectAsync(snapshot);
         _projectedVersion = snapshot.Version;
     }
@@ -174,8 +291,8 @@ public sealed partial class ProvisioningJobGrain(
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Job {JobId} created for user {UserId}: {Status}")]
     private static partial void LogCreated(ILogger logger, string jobId, string userId, JobStatus status);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Job {JobId} queued (attempt {Attempt})")]
-    private static partial void LogQueued(ILogger logger, string jobId, int attempt);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Job {JobId} dispatched (attempt {Attempt}, request {Request}, run {RunId})")]
+    private static partial void LogDispatched(ILogger logger, string jobId, int attempt, int request, string? runId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Job {JobId} promoted from waiting: user {UserId}'s slot is free")]
     private static partial void LogPromoted(ILogger logger, string jobId, string userId);
@@ -185,4 +302,10 @@ public sealed partial class ProvisioningJobGrain(
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Job {JobId}: read model not repaired on activation ({Reason}); the next change retries")]
     private static partial void LogProjectionDeferred(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Job {JobId} dispatch request {Request} of attempt {Attempt} failed: {Error}; next at {NextAt}")]
+    private static partial void LogDispatchRetry(ILogger logger, string jobId, int attempt, int request, string? error, DateTimeOffset? nextAt);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Job {JobId} dispatch of attempt {Attempt} failed for good after {Request} requests: {Error}")]
+    private static partial void LogDispatchFailed(ILogger logger, string jobId, int attempt, int request, string error);
 }

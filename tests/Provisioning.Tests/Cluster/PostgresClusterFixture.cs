@@ -20,6 +20,9 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
 
     public string ClusterId { get; } = $"test-{Guid.NewGuid():N}"[..20];
 
+    /// <summary>Where the silos dispatch workflows. Nothing listens there unless a test class starts a simulator on it.</summary>
+    public string GitHubApiBaseUrl { get; init; } = "http://127.0.0.1:9/";
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync("cluster");
@@ -31,6 +34,11 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [DatabaseOptions.ConnectionStringKey] = ConnectionString,
+            ["GitHub:Token"] = TestSecrets.GitHubToken,
+            ["GitHub:Owner"] = "acme",
+            ["GitHub:Repo"] = "agents",
+            ["GitHub:ApiBaseUrl"] = GitHubApiBaseUrl,
+            ["Gateway:PublicUrl"] = "http://127.0.0.1:9/",
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();

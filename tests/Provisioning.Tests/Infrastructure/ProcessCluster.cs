@@ -31,6 +31,12 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         ["Orleans__Options__ClusterMembership__TableRefreshTimeout"] = "00:00:02",
         ["Orleans__Options__ClusterMembership__IAmAliveTablePublishTimeout"] = "00:00:02",
         ["Orleans__Options__ClusterMembership__DeathVoteExpirationTimeout"] = "00:00:10",
+        ["GitHub__Token"] = TestSecrets.GitHubToken,
+        ["GitHub__Owner"] = "acme",
+        ["GitHub__Repo"] = "agents",
+        // Nothing listens there: tests that follow dispatches point the silos at the GitHub Actions simulator.
+        ["GitHub__ApiBaseUrl"] = "http://127.0.0.1:9/",
+        ["Gateway__PublicUrl"] = "http://127.0.0.1:9/",
     };
 
     public IReadOnlyList<HostProcess> Processes => _processes;

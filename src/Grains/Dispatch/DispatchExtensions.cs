@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Provisioning.Grains.Dispatch;
+
+public static class DispatchExtensions
+{
+    /// <summary>Registers the GitHub workflow dispatcher and its settings (<c>GitHub</c>, <c>Dispatch</c>, <c>Gateway:PublicUrl</c>), validated at start.</summary>
+    public static IServiceCollection AddWorkflowDispatch(this IServiceCollection services)
+    {
+        services.AddOptions<DispatchOptions>()
+            .BindConfiguration(DispatchOptions.Section)
+            .Configure<IConfiguration>((o, configuration) => o.PublicUrl = configuration["Gateway:PublicUrl"] ?? "")
+            .Validate(o => o.BaseDelay > TimeSpan.Zero && o.MaxDelay >= o.BaseDelay && o.Multiplier >= 1 && o.MaxTries >= 1,
+                "Dispatch: BaseDelay must be positive, MaxDelay at least BaseDelay, Multiplier at least 1 and MaxTries at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubOptionsValidation>();
+        services.AddOptions<GitHubOptions>().BindConfiguration(GitHubOptions.Section).ValidateOnStart();
+        services.AddSingleton<IWorkflowDispatcher>(sp => new GitHubWorkflowDispatcher(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan },
+            sp.GetRequiredService<IOptions<GitHubOptions>>(),
+            sp.GetRequiredService<IOptions<DispatchOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<GitHubWorkflowDispatcher>>()));
+        return services;
+    }
+}
