@@ -1,0 +1,36 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Provisioning.Gateway.Jobs;
+
+namespace Provisioning.Gateway.Api;
+
+public static class ProvisioningApiExtensions
+{
+    /// <summary>
+    /// What the query API needs: JSON with camelCase names and enums as their lowercase names (for every endpoint of the
+    /// gateway), and the read-model query the job listings use.
+    /// </summary>
+    public static IServiceCollection AddProvisioningApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        });
+        services.AddSingleton<JobListQuery>();
+        return services;
+    }
+
+    /// <summary>
+    /// The read-only query API under <c>/api</c>: jobs, a user's jobs, subscriptions and Stripe events (docs/api.md).
+    /// Answers 503 with <c>Retry-After</c> while the cluster or the database is unreachable.
+    /// </summary>
+    public static IEndpointRouteBuilder MapProvisioningApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").AddEndpointFilter<UnavailableFilter>();
+        api.MapJobsApi();
+        api.MapSubscriptionsApi();
+        api.MapStripeEventsApi();
+        return app;
+    }
+}

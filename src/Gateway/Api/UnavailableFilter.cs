@@ -1,0 +1,33 @@
+using Npgsql;
+
+namespace Provisioning.Gateway.Api;
+
+/// <summary>
+/// Turns "a part the API reads from is down" (the cluster, or PostgreSQL for listings) into 503 with <c>Retry-After</c>
+/// and an RFC 7807 body, instead of a 500: the request is fine and is worth repeating shortly.
+/// </summary>
+internal sealed partial class UnavailableFilter(ILogger<UnavailableFilter> logger) : IEndpointFilter
+{
+    private const int RetryAfterSeconds = 5;
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or OrleansException or TimeoutException)
+        {
+            var request = context.HttpContext.Request;
+            LogUnavailable(logger, request.Method, request.Path, ex.GetType().Name, ex.Message);
+            context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Temporarily unavailable",
+                detail: ex is NpgsqlException ? "The database is not reachable; try again shortly." : "The cluster is not reachable; try again shortly.");
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {ExceptionType}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string exceptionType, string reason);
+}

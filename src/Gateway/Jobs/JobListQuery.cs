@@ -1,0 +1,97 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Provisioning.Gateway.Jobs;
+
+/// <summary>
+/// Lists jobs from the read model (<c>jobs</c>, <c>db/0005_read_model.sql</c>) newest first, by keyset pagination on
+/// <c>(created_at, job_id)</c>, which the indexes of that table serve for all jobs, by status and by user.
+/// </summary>
+public sealed class JobListQuery(NpgsqlDataSource dataSource)
+{
+    private const string Select = """
+        SELECT job_id, stripe_event_id, user_id, agent_id, region, status, attempt, run_id, run_url,
+               created_at, updated_at, last_error
+        FROM jobs
+        """;
+
+    public async Task<JobPage> ListAsync(JobListRequest request, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand();
+        var sql = new StringBuilder(Select);
+        var conditions = new List<string>();
+        if (request.Status is { } status)
+        {
+            conditions.Add($"status = {Add(command, JobStatusNames.Name(status), NpgsqlDbType.Text)}");
+        }
+
+        if (request.UserId is { } userId)
+        {
+            conditions.Add($"user_id = {Add(command, userId, NpgsqlDbType.Text)}");
+        }
+
+        if (request.After is { } after)
+        {
+            conditions.Add(
+                $"(created_at, job_id) < ({Add(command, after.CreatedAt, NpgsqlDbType.TimestampTz)}, {Add(command, after.JobId, NpgsqlDbType.Text)})");
+        }
+
+        if (conditions.Count > 0)
+        {
+            sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
+        }
+
+        // One row more than the page shows whether another page follows.
+        sql.Append($" ORDER BY created_at DESC, job_id DESC LIMIT {Add(command, request.Limit + 1, NpgsqlDbType.Integer)}");
+        command.CommandText = sql.ToString();
+
+        var items = new List<JobSummary>(request.Limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(Read(reader));
+            }
+        }
+
+        if (items.Count <= request.Limit)
+        {
+            return new JobPage(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        var last = items[^1];
+        return new JobPage(items, new JobCursor(last.CreatedAt, last.JobId).Encode());
+    }
+
+    /// <summary>Adds a positional parameter and returns its placeholder (<c>$n</c>); values never enter the SQL text.</summary>
+    private static string Add<T>(NpgsqlCommand command, T value, NpgsqlDbType type)
+    {
+        command.Parameters.Add(new NpgsqlParameter<T> { TypedValue = value, NpgsqlDbType = type });
+        return $"${command.Parameters.Count}";
+    }
+
+    private static JobSummary Read(NpgsqlDataReader reader)
+    {
+        var statusName = reader.GetString(5);
+        if (!JobStatusNames.TryParse(statusName, out var status))
+        {
+            throw new InvalidOperationException($"The read model holds an unknown job status '{statusName}' for job '{reader.GetString(0)}'.");
+        }
+
+        return new JobSummary(
+            JobId: reader.GetString(0),
+            StripeEventId: reader.GetString(1),
+            UserId: reader.GetString(2),
+            AgentId: reader.GetString(3),
+            Region: reader.GetString(4),
+            Status: status.Value,
+            Attempt: reader.GetInt32(6),
+            RunId: reader.IsDBNull(7) ? null : reader.GetString(7),
+            RunUrl: reader.IsDBNull(8) ? null : reader.GetString(8),
+            CreatedAt: reader.GetFieldValue<DateTimeOffset>(9),
+            UpdatedAt: reader.GetFieldValue<DateTimeOffset>(10),
+            LastError: reader.IsDBNull(11) ? null : reader.GetString(11));
+    }
+}

@@ -1,0 +1,48 @@
+using Provisioning.Jobs;
+
+namespace Provisioning.Gateway.Jobs;
+
+/// <summary>A validated listing request: optional filters, a page size and where the previous page ended.</summary>
+public sealed record JobListRequest(JobStatus? Status, string? UserId, int Limit, JobCursor? After)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    /// <summary>
+    /// Validates the query parameters as sent. On failure <paramref name="errors"/> names each bad parameter
+    /// (<c>status</c>, <c>limit</c>, <c>cursor</c>) with what is wrong with it.
+    /// </summary>
+    public static bool TryParse(
+        string? status, string? userId, string? limit, string? cursor,
+        out JobListRequest request, out Dictionary<string, string[]> errors)
+    {
+        errors = [];
+        JobStatus? statusFilter = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (JobStatusNames.TryParse(status, out var parsed))
+            {
+                statusFilter = parsed;
+            }
+            else
+            {
+                errors["status"] = [$"'{status}' is not a job status; use one of {string.Join(", ", JobStatusNames.All)}."];
+            }
+        }
+
+        var pageSize = DefaultLimit;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, System.Globalization.NumberStyles.None, null, out pageSize) || pageSize is < 1 or > MaxLimit))
+        {
+            errors["limit"] = [$"'{limit}' is not a page size; use a whole number from 1 to {MaxLimit} (default {DefaultLimit})."];
+        }
+
+        JobCursor? after = null;
+        if (!string.IsNullOrEmpty(cursor) && !JobCursor.TryDecode(cursor, out after))
+        {
+            errors["cursor"] = ["not a cursor this API returned; pass nextCursor from the previous page as it is."];
+        }
+
+        request = new JobListRequest(statusFilter, string.IsNullOrEmpty(userId) ? null : userId, pageSize, after);
+        return errors.Count == 0;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Provisioning.Gateway.Api;
+using Provisioning.Jobs;
+
+namespace Provisioning.Gateway.Jobs;
+
+public static class JobsApi
+{
+    /// <summary>
+    /// <c>GET /api/jobs/{jobId}</c> (from the job grain, the source of truth), <c>GET /api/jobs</c> and
+    /// <c>GET /api/users/{userId}/jobs</c> (from the read model, newest first, keyset-paged). Mapped on the <c>/api</c> group.
+    /// </summary>
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder api)
+    {
+        var jobs = api.MapGroup("/jobs").WithTags("Jobs");
+        jobs.MapGet("/", ListJobsAsync).WithName("ListJobs");
+        jobs.MapGet("/{jobId}", GetJobAsync).WithName("GetJob");
+
+        api.MapGroup("/users").WithTags("Jobs")
+            .MapGet("/{userId}/jobs", ListUserJobsAsync).WithName("ListUserJobs");
+        return api;
+    }
+
+    private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetJobAsync(string jobId, IGrainFactory grains)
+    {
+        var job = await grains.GetGrain<IProvisioningJobGrain>(jobId).GetAsync();
+        return job is null ? ApiProblems.NotFound("Job", jobId) : TypedResults.Ok(JobResponse.From(job));
+    }
+
+    private static Task<Results<Ok<JobPage>, ValidationProblem>> ListJobsAsync(
+        string? status, string? userId, string? limit, string? cursor, JobListQuery query, CancellationToken cancellationToken) =>
+        ListAsync(status, userId, limit, cursor, query, cancellationToken);
+
+    private static Task<Results<Ok<JobPage>, ValidationProblem>> ListUserJobsAsync(
+        string userId, string? status, string? limit, string? cursor, JobListQuery query, CancellationToken cancellationToken) =>
+        ListAsync(status, userId, limit, cursor, query, cancellationToken);
+
+    private static async Task<Results<Ok<JobPage>, ValidationProblem>> ListAsync(
+        string? status, string? userId, string? limit, string? cursor, JobListQuery query, CancellationToken cancellationToken)
+    {
+        if (!JobListRequest.TryParse(status, userId, limit, cursor, out var request, out var errors))
+        {
+            return ApiProblems.BadQuery(errors);
+        }
+
+        return TypedResults.Ok(await query.ListAsync(request, cancellationToken));
+    }
+}
