@@ -34,7 +34,11 @@ public sealed partial class HostProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts <c>dotnet src/{project}/bin/.../Provisioning.{project}.dll</c> with the given settings as environment variables.</summary>
-    public static HostProcess Start(string project, IReadOnlyDictionary<string, string?> environment, string? name = null)
+    public static HostProcess Start(string project, IReadOnlyDictionary<string, string?> environment, string? name = null) =>
+        StartAssembly(Repository.ProgramDll(project), environment, name ?? project);
+
+    /// <summary>Starts <c>dotnet {assembly}</c> (a built program anywhere in the repository) with the given settings as environment variables.</summary>
+    public static HostProcess StartAssembly(string assembly, IReadOnlyDictionary<string, string?> environment, string name)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -42,7 +46,7 @@ public sealed partial class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Repository.Root,
         };
-        start.ArgumentList.Add(Repository.ProgramDll(project));
+        start.ArgumentList.Add(assembly);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
@@ -51,7 +55,7 @@ public sealed partial class HostProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        return new HostProcess(name ?? project, Process.Start(start)!);
+        return new HostProcess(name, Process.Start(start)!);
     }
 
     /// <summary>Waits until the process printed a line containing <paramref name="text"/>.</summary>

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Provisioning.Tests.Infrastructure;
+
+/// <summary>
+/// The GitHub Actions simulator (tools/ActionsSimulator) as a separate process on a free loopback port, with typed access
+/// to its control API. Settings are environment variables, e.g. <c>Simulator__Token</c>. See docs/actions-simulator.md.
+/// </summary>
+public sealed class ActionsSimulatorProcess : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly HttpClient _control;
+
+    private ActionsSimulatorProcess(HostProcess process, Uri baseUrl)
+    {
+        Process = process;
+        BaseUrl = baseUrl;
+        _control = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>The built simulator: <c>tools/ActionsSimulator/bin/{Debug|Release}/net10.0/Provisioning.ActionsSimulator.dll</c>.</summary>
+    public static string AssemblyPath { get; } = Path.Combine(
+        Repository.Root, "tools", "ActionsSimulator", "bin", Repository.Configuration, "net10.0", "Provisioning.ActionsSimulator.dll");
+
+    /// <summary>Where GitHub's API is, for a dispatcher's <c>GitHub:ApiBaseUrl</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    public HostProcess Process { get; }
+
+    /// <summary>Starts the simulator and waits until <c>/_simulator/health</c> answers.</summary>
+    public static async Task<ActionsSimulatorProcess> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, TimeSpan? readyTimeout = null)
+    {
+        var baseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/'),
+        };
+        var simulator = new ActionsSimulatorProcess(HostProcess.StartAssembly(AssemblyPath, environment, "actions-simulator"), baseUrl);
+        try
+        {
+            await simulator.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(30));
+            return simulator;
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        {
+            await simulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Queues a fault (<c>POST /_simulator/faults</c>) and returns it as queued, defaults filled in.</summary>
+    public async Task<SimulatorQueuedFault> AddFaultAsync(SimulatorFault fault)
+    {
+        using var response = await _control.PostAsJsonAsync("/_simulator/faults", fault, Json);
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<SimulatorQueuedFault>(Json))!;
+    }
+
+    public async Task<IReadOnlyList<SimulatorQueuedFault>> GetFaultsAsync() =>
+        (await _control.GetFromJsonAsync<List<SimulatorQueuedFault>>("/_simulator/faults", Json))!;
+
+    /// <summary>The request log in the order received; only one job's dispatches when <paramref name="jobId"/> is given.</summary>
+    public async Task<IReadOnlyList<SimulatorRequest>> GetRequestsAsync(string? jobId = null) =>
+        (await _control.GetFromJsonAsync<List<SimulatorRequest>>(
+            jobId is null ? "/_simulator/requests" : $"/_simulator/requests?jobId={Uri.EscapeDataString(jobId)}", Json))!;
+
+    /// <summary>Empties the request log and the fault queue.</summary>
+    public async Task ClearAsync()
+    {
+        await EnsureSuccessAsync(await _control.DeleteAsync("/_simulator/faults"));
+        await EnsureSuccessAsync(await _control.DeleteAsync("/_simulator/requests"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _control.Dispose();
+        await Process.DisposeAsync();
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Process.HasExited)
+        {
+            try
+            {
+                using var response = await _control.GetAsync("/_simulator/health");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The Actions simulator did not answer /_simulator/health within {timeout.TotalSeconds:0} s\n{Process.Tail(40)}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException($"The Actions simulator exited with {Process.ExitCode} before it was ready\n{Process.Tail(40)}");
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException(
+                $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}",
+                null,
+                response.StatusCode);
+        }
+    }
+}
+
+/// <summary>
+/// A fault to queue. <see cref="Times"/>: how many matching dispatches it applies to (null: 1; 0: until cleared).
+/// <see cref="Seconds"/>: timeout hold, rate-limit retry-after, or time to the rate-limit reset. See docs/actions-simulator.md.
+/// </summary>
+public sealed record SimulatorFault(
+    string Kind,
+    int? Times = null,
+    string? JobId = null,
+    int? Status = null,
+    int? Seconds = null,
+    int? Milliseconds = null,
+    string? Message = null);
+
+/// <summary>A fault as the simulator queued it; <see cref="Remaining"/> is null for a fault that stays until cleared.</summary>
+public sealed record SimulatorQueuedFault(
+    long Id,
+    string Kind,
+    int Times,
+    int? Remaining,
+    string? JobId,
+    int? Status,
+    int? Seconds,
+    int? Milliseconds,
+    string? Message);
+
+/// <summary>
+/// One request the simulator received. <see cref="Status"/> is null when it sent no answer (held by a timeout fault, or the
+/// client gave up); <see cref="NotBefore"/> is, after a rate-limit fault, the earliest time a well-behaved client sends again.
+/// </summary>
+public sealed record SimulatorRequest(
+    long Sequence,
+    DateTimeOffset ReceivedAt,
+    string Method,
+    string Path,
+    string? Authorization,
+    string? ApiVersion,
+    string? Accept,
+    string? UserAgent,
+    JsonElement? Body,
+    string? JobId,
+    SimulatorQueuedFault? Fault,
+    DateTimeOffset? NotBefore,
+    int? Status,
+    long? RunId,
+    DateTimeOffset? CompletedAt);

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net;
+using Provisioning.Tests.Infrastructure;
+
+namespace Provisioning.Tests.Simulator;
+
+/// <summary>The simulator's own settings: each test starts its own process.</summary>
+[Collection(SimulatorCollection.Name)]
+public sealed class SimulatorConfigurationTests
+{
+    private readonly string _jobId = $"evt_{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task Start_WithoutSettings_ReadyWellWithinFiveSeconds()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var simulator = await ActionsSimulatorProcess.StartAsync(readyTimeout: TimeSpan.FromSeconds(5));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"ready after {clock.Elapsed}");
+        Assert.Contains("token any", simulator.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_NoTokenOrRepositoryConfigured_AcceptsAnyTokenAndRepository()
+    {
+        await using var simulator = await ActionsSimulatorProcess.StartAsync();
+        using var http = new HttpClient { BaseAddress = simulator.BaseUrl };
+
+        var answer = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(
+            GitHubRequests.Body(_jobId), GitHubRequests.DispatchPath("", "any-owner", "any-repo"), "Bearer anything"));
+        var withoutToken = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(
+            GitHubRequests.Body(_jobId), GitHubRequests.DispatchPath(), authorization: null));
+
+        Assert.Equal(HttpStatusCode.NoContent, answer.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutToken.Status);
+    }
+
+    [Fact]
+    public async Task Dispatch_OtherWorkflowsAndFirstRunIdConfigured_ServesThoseOnly()
+    {
+        await using var simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["Simulator__Workflows__0"] = "deploy.yml",
+            ["Simulator__FirstRunId"] = "7000",
+        });
+        using var http = new HttpClient { BaseAddress = simulator.BaseUrl };
+
+        var deploy = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(
+            GitHubRequests.Body(_jobId, returnRunDetails: true), GitHubRequests.DispatchPath(workflow: "deploy.yml")));
+        var provision = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(
+            GitHubRequests.Body(_jobId), GitHubRequests.DispatchPath()));
+
+        Assert.Equal(7000, deploy.Body!.Value.GetProperty("workflow_run_id").GetInt64());
+        Assert.Equal(HttpStatusCode.NotFound, provision.Status);
+    }
+
+    [Fact]
+    public async Task Dispatch_StandingFaultConfigured_AppliesFromStart()
+    {
+        await using var simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["Simulator__Faults__0__Kind"] = "status",
+            ["Simulator__Faults__0__Status"] = "503",
+            ["Simulator__Faults__0__Times"] = "0",
+        });
+        using var http = new HttpClient { BaseAddress = simulator.BaseUrl };
+
+        var first = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(GitHubRequests.Body(_jobId), GitHubRequests.DispatchPath()));
+        var second = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(GitHubRequests.Body(_jobId), GitHubRequests.DispatchPath()));
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (first.Status, second.Status));
+        Assert.Null(Assert.Single(await simulator.GetFaultsAsync()).Remaining);
+    }
+
+    [Fact]
+    public async Task Start_InvalidFaultConfigured_ExitsNamingTheKey()
+    {
+        await using var process = HostProcess.StartAssembly(ActionsSimulatorProcess.AssemblyPath, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Simulator__Faults__0__Kind"] = "flaky",
+        }, "actions-simulator");
+
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("configuration error: Simulator:Faults:0:kind", process.Output, StringComparison.Ordinal);
+    }
+}

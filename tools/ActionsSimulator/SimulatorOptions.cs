@@ -1,0 +1,46 @@
+using Provisioning.ActionsSimulator.Faults;
+
+namespace Provisioning.ActionsSimulator;
+
+/// <summary>What the simulator accepts, bound from the <c>Simulator</c> section (environment variables <c>Simulator__Token</c>, ...).</summary>
+public sealed class SimulatorOptions
+{
+    public const string Section = "Simulator";
+
+    /// <summary>The workflow served when <see cref="Workflows"/> is empty.</summary>
+    public const string DefaultWorkflow = "provision-agent.yml";
+
+    /// <summary>Where the simulator listens when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5090";
+
+    /// <summary>
+    /// <c>Simulator:Token</c>: the only token accepted (<c>Authorization: Bearer ...</c> or <c>token ...</c>).
+    /// Default: none, and then any non-empty token is accepted.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary><c>Simulator:Owner</c>: the only repository owner served (case-insensitive). Default: any.</summary>
+    public string? Owner { get; set; }
+
+    /// <summary><c>Simulator:Repo</c>: the only repository name served (case-insensitive). Default: any.</summary>
+    public string? Repo { get; set; }
+
+    /// <summary>
+    /// <c>Simulator:Workflows</c>: the workflow files that can be dispatched (<c>Simulator__Workflows__0=...</c>), each with the
+    /// inputs of <see cref="GitHub.Workflow.Inputs"/>. Default: <c>provision-agent.yml</c>.
+    /// </summary>
+    public string[] Workflows { get; set; } = [];
+
+    /// <summary><c>Simulator:FirstRunId</c>: the id of the first run created. Default: 100000.</summary>
+    public long FirstRunId { get; set; } = 100_000;
+
+    /// <summary><c>Simulator:MaxLoggedRequests</c>: how many requests the log keeps; the oldest go first. Default: 10000.</summary>
+    public int MaxLoggedRequests { get; set; } = 10_000;
+
+    /// <summary>
+    /// <c>Simulator:Faults</c>: faults queued at start, in the shape <c>POST /_simulator/faults</c> takes
+    /// (<c>Simulator__Faults__0__Kind=status</c>, <c>Simulator__Faults__0__Status=503</c>, <c>Simulator__Faults__0__Times=0</c>).
+    /// Default: none.
+    /// </summary>
+    public List<FaultSpec> Faults { get; set; } = [];
+}
