@@ -1,0 +1,103 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using Provisioning.StripeEvents;
+
+namespace Provisioning.Gateway.Webhooks;
+
+/// <summary>
+/// Receives one Stripe delivery: reads the raw body (at most <see cref="MaxBodyBytes"/>), verifies its signature, reads
+/// the event and hands it to the event's grain. A refused delivery writes nothing; 200 comes only once the grain has
+/// made the event (and the job or subscription it leads to) durable, and 503 whenever that is not known to have happened.
+/// </summary>
+public sealed class StripeWebhookHandler(
+    StripeSignatureVerifier verifier, IGrainFactory grains, TimeProvider time, ILogger<StripeWebhookHandler> logger)
+{
+    /// <summary>The largest body accepted: 256 KiB (Stripe's events are a few KiB).</summary>
+    public const int MaxBodyBytes = 256 * 1024;
+
+    /// <summary>How long the grain may take to record the event: well inside Stripe's own wait for an answer.</summary>
+    public static readonly TimeSpan RecordDeadline = TimeSpan.FromSeconds(15);
+
+    /// <summary>The <c>Retry-After</c> of a 503. Stripe keeps its own retry schedule; other senders may honour it.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
+
+    public async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> HandleAsync(
+        HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!IsJson(request.ContentType))
+        {
+            return Reject(request, StripeWebhookRejection.UnsupportedMediaType);
+        }
+
+        var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Reject(request, StripeWebhookRejection.BodyTooLarge(MaxBodyBytes));
+        }
+
+        if (body.Length == 0)
+        {
+            return Reject(request, StripeWebhookRejection.EmptyBody);
+        }
+
+        var signature = verifier.Verify(Encoding.UTF8.GetString(body), request.Headers["Stripe-Signature"].ToString());
+        if (signature != StripeSignatureCheck.Valid)
+        {
+            return Reject(request, StripeWebhookRejection.For(signature));
+        }
+
+        var (envelope, rejection) = StripeEventReader.Read(body);
+        if (envelope is null)
+        {
+            return Reject(request, rejection!);
+        }
+
+        return await RecordAsync(envelope, request.HttpContext.Response, cancellationToken);
+    }
+
+    private async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> RecordAsync(
+        StripeEventEnvelope stripeEvent, HttpResponse response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var receipt = await grains.GetGrain<IStripeEventGrain>(stripeEvent.EventId)
+                .RecordAsync(stripeEvent)
+                .WaitAsync(RecordDeadline, time, cancellationToken);
+            var record = receipt.Record;
+            StripeWebhookLog.Accepted(logger, record.EventId, record.Type, stripeEvent.ApiVersion, record.Outcome, receipt.Duplicate, record.JobId);
+            return TypedResults.Ok(new StripeWebhookReceipt(
+                true, record.EventId, record.Type, record.Outcome, receipt.Duplicate, record.JobId, record.SubscriptionId));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Storage down, a silo gone, no cluster connection, the deadline passed: whatever failed, the event is not known
+            // to be durable, so it must not be acknowledged. Stripe delivers it again; recording it is idempotent.
+            StripeWebhookLog.RecordFailed(logger, stripeEvent.EventId, stripeEvent.Type, RecordDeadline.TotalSeconds, ex);
+            response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Event not recorded",
+                detail: "The event could not be recorded durably right now, so it is not acknowledged; deliver it again later.",
+                extensions: new Dictionary<string, object?> { ["reason"] = "unavailable", ["eventId"] = stripeEvent.EventId });
+        }
+    }
+
+    private ProblemHttpResult Reject(HttpRequest request, StripeWebhookRejection rejection)
+    {
+        StripeWebhookLog.Rejected(logger, rejection.Status, rejection.Reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
+        return TypedResults.Problem(
+            statusCode: rejection.Status,
+            title: rejection.Title,
+            detail: rejection.Detail,
+            extensions: new Dictionary<string, object?> { ["reason"] = rejection.Reason });
+    }
+
+    /// <summary><c>application/json</c>, with no charset or with <c>charset=utf-8</c>.</summary>
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        && (StringSegment.IsNullOrEmpty(media.Charset)
+            || HeaderUtilities.RemoveQuotes(media.Charset).Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,25 @@
+using Provisioning.Tests.Infrastructure;
+
+namespace Provisioning.Tests.Webhooks;
+
+/// <summary>The gateway refuses to start without a Stripe webhook secret and names the key to set.</summary>
+public sealed class StripeWebhookConfigurationTests
+{
+    [Fact]
+    public async Task Gateway_WithoutWebhookSecret_ExitsNamingTheKey()
+    {
+        await using var gateway = HostProcess.Start("Gateway", new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Provisioning"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=none",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Stripe__WebhookSecrets__0"] = null,
+            ["Stripe__WebhookSecrets__1"] = null,
+            ["STRIPE_WEBHOOK_SECRET"] = null,
+        });
+
+        var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Stripe:WebhookSecrets", gateway.Output);
+    }
+}
