@@ -41,14 +41,19 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
 
     public IReadOnlyList<HostProcess> Processes => _processes;
 
+    /// <summary>The silo-to-silo port of each silo started, by name: how a test finds the process behind a silo address.</summary>
+    public Dictionary<string, int> SiloPorts { get; } = new();
+
     public async Task<HostProcess> StartSiloAsync(string name)
     {
+        var siloPort = FreePort.Next();
+        SiloPorts[name] = siloPort;
         var settings = new Dictionary<string, string?>(SiloSettings)
         {
             ["ConnectionStrings__Provisioning"] = ConnectionString,
             ["Orleans__ClusterId"] = ClusterId,
             ["Orleans__ServiceId"] = ServiceId,
-            ["Orleans__SiloPort"] = FreePort.Next().ToString(),
+            ["Orleans__SiloPort"] = siloPort.ToString(),
             ["Orleans__GatewayPort"] = FreePort.Next().ToString(),
             ["Orleans__SiloName"] = name,
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",

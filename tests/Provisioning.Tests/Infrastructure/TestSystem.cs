@@ -11,6 +11,8 @@ public sealed class TestSystem : IAsyncLifetime
 {
     private readonly List<HostProcess> _silos = [];
 
+    public IReadOnlyList<HostProcess> Silos => _silos;
+
     public ProcessCluster Cluster { get; private set; } = null!;
 
     public string ConnectionString { get; private set; } = "";
@@ -23,10 +25,43 @@ public sealed class TestSystem : IAsyncLifetime
 
     public int SiloCount { get; init; } = 1;
 
+    /// <summary>Start the GitHub Actions simulator and point the silos' dispatcher at it.</summary>
+    public bool WithSimulator { get; init; }
+
+    /// <summary>The GitHub Actions simulator, when <see cref="WithSimulator"/> is set.</summary>
+    public ActionsSimulatorProcess Simulator => _simulator ?? throw new InvalidOperationException("this test system runs without the simulator");
+
+    /// <summary>Settings for every silo on top of <see cref="ProcessCluster.SiloSettings"/> (environment variable names).</summary>
+    public Dictionary<string, string?> SiloSettings { get; } = new();
+
+    private ActionsSimulatorProcess? _simulator;
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync("system");
         Cluster = new ProcessCluster(ConnectionString);
+        if (WithSimulator)
+        {
+            _simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?>
+            {
+                ["Simulator__Token"] = TestSecrets.GitHubToken,
+                ["Simulator__Owner"] = "acme",
+                ["Simulator__Repo"] = "agents",
+            });
+            Cluster.SiloSettings["GitHub__ApiBaseUrl"] = _simulator.BaseUrl.ToString();
+            Cluster.SiloSettings["Orleans__Options__Reminders__MinimumReminderPeriod"] = "00:00:01";
+            Cluster.SiloSettings["Dispatch__ReminderPeriod"] = "00:00:02";
+            Cluster.SiloSettings["Dispatch__BaseDelay"] = "00:00:00.200";
+            Cluster.SiloSettings["Dispatch__MaxDelay"] = "00:00:01";
+            Cluster.SiloSettings["Dispatch__MinRateLimitWait"] = "00:00:02";
+            Cluster.SiloSettings["GitHub__RequestTimeout"] = "00:00:02";
+        }
+
+        foreach (var (key, value) in SiloSettings)
+        {
+            Cluster.SiloSettings[key] = value;
+        }
+
         for (var i = 1; i <= SiloCount; i++)
         {
             _silos.Add(await Cluster.StartSiloAsync($"silo-{i}"));
@@ -67,6 +102,11 @@ public sealed class TestSystem : IAsyncLifetime
         if (Cluster is not null)
         {
             await Cluster.DisposeAsync();
+        }
+
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
         }
     }
 }
