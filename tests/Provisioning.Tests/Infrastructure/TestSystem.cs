@@ -7,7 +7,7 @@ namespace Provisioning.Tests.Infrastructure;
 /// Tests talk to it over HTTP (<see cref="Http"/>) like Stripe, GitHub and operators do, and may inspect grains
 /// through an Orleans client (<see cref="ClientAsync"/>) and the database (<see cref="ConnectionString"/>).
 /// </summary>
-public sealed class TestSystem : IAsyncLifetime
+public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
 {
     private readonly List<HostProcess> _silos = [];
 
@@ -95,6 +95,8 @@ public sealed class TestSystem : IAsyncLifetime
     public Task WaitUntilReadyAsync() =>
         Eventually.UntilAsync(async () => (await Http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(90), "the gateway's /readyz to answer 200");
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {
