@@ -5,6 +5,8 @@
 #   GATEWAY_URL                      gateway address (default http://127.0.0.1:5080)
 #   ConnectionStrings__Provisioning  use this database instead of starting a private PostgreSQL
 #   PGPORT_LOCAL                     port of the private PostgreSQL (default 55432)
+#   GitHub__Token (or GITHUB_PAT)    dispatch to GitHub; without it, to the local GitHub Actions simulator
+#   SIMULATOR_URL                    the simulator's address (default http://127.0.0.1:5090)
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(pwd)"
@@ -67,6 +69,19 @@ bin() { echo "$root/src/$1/bin/Release/net10.0/Provisioning.$1.dll"; }
 echo "applying migrations..."
 dotnet "$(bin Migrator)"
 
+# Without a GitHub token the silos dispatch to the GitHub Actions simulator (tools/ActionsSimulator) instead of GitHub.
+SIMULATOR_URL="${SIMULATOR_URL:-http://127.0.0.1:5090}"
+if [ -z "${GitHub__Token:-}${GITHUB_PAT:-}" ]; then
+  Simulator__Token=local-simulator Simulator__Owner=local Simulator__Repo=agents ASPNETCORE_URLS="$SIMULATOR_URL" \
+    dotnet "$root/tools/ActionsSimulator/bin/Release/net10.0/Provisioning.ActionsSimulator.dll" >"$logs/simulator.log" 2>&1 &
+  pids=("$!" "${pids[@]+"${pids[@]}"}")
+  export GitHub__Token=local-simulator GitHub__Owner=local GitHub__Repo=agents GitHub__ApiBaseUrl="$SIMULATOR_URL"
+  echo "no GitHub token configured (GitHub__Token or GITHUB_PAT): dispatching to the GitHub Actions simulator at $SIMULATOR_URL (log: .local/logs/simulator.log)"
+else
+  echo "dispatching to GitHub (${GitHub__ApiBaseUrl:-https://api.github.com/})"
+fi
+export Gateway__PublicUrl="${Gateway__PublicUrl:-${NEXT_PUBLIC_APP_URL:-$GATEWAY_URL}}"
+
 export Orleans__ClusterId="${Orleans__ClusterId:-provisioning-local}"
 export Orleans__ServiceId="${Orleans__ServiceId:-provisioning}"
 for n in 1 2; do
@@ -77,7 +92,7 @@ for n in 1 2; do
   echo "silo $n started (log: .local/logs/silo-$n.log)"
 done
 
-Gateway__PublicUrl="${Gateway__PublicUrl:-$GATEWAY_URL}" ASPNETCORE_URLS="$GATEWAY_URL" \
+ASPNETCORE_URLS="$GATEWAY_URL" \
   dotnet "$(bin Gateway)" >"$logs/gateway.log" 2>&1 &
 pids=("$!" "${pids[@]}")
 echo "gateway started (log: .local/logs/gateway.log)"

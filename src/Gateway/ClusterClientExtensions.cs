@@ -30,6 +30,9 @@ public static class ClusterClientExtensions
             o.ServiceId = builder.Configuration["Orleans:ServiceId"] ?? "provisioning";
         });
         builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+
+        // HTTP starts while the client is still looking for a silo: /healthz answers and /readyz says "cluster" is not ready.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         return builder;
     }
 }
