@@ -25,6 +25,9 @@ public static class GrainsExtensions
             })
             .Validate(o => o.Regions.Contains(o.DefaultRegion, StringComparer.Ordinal),
                 "Jobs:DefaultRegion must be one of Jobs:Regions.")
+            .Validate(o => o.MaxAttempts >= 1, "Jobs:MaxAttempts must be at least 1.")
+            .Validate(o => o.ClaimTimeout > TimeSpan.Zero && o.HeartbeatTimeout > TimeSpan.Zero,
+                "Jobs:ClaimTimeout and Jobs:HeartbeatTimeout must be positive.")
             .ValidateOnStart();
         return silo;
     }

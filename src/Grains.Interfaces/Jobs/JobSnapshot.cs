@@ -1,6 +1,10 @@
 namespace Provisioning.Jobs;
 
-/// <summary>A job as it is now, with its whole history. <see cref="Version"/> grows by one with every change.</summary>
+/// <summary>
+/// A job as it is now, with its whole history. <see cref="Version"/> grows by one with every change.
+/// <see cref="OutputJson"/> is what the succeeded run reported (a JSON object), <see cref="LastHeartbeatAt"/> the
+/// claiming run's last sign of life.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Provisioning.Jobs.JobSnapshot")]
 public sealed record JobSnapshot(
     [property: Id(0)] string JobId,
@@ -16,4 +20,7 @@ public sealed record JobSnapshot(
     [property: Id(10)] DateTimeOffset UpdatedAt,
     [property: Id(11)] string? LastError,
     [property: Id(12)] IReadOnlyList<JobHistoryEntry> History,
-    [property: Id(13)] long Version);
+    [property: Id(13)] long Version,
+    [property: Id(14)] string? OutputJson = null,
+    [property: Id(15)] DateTimeOffset? LastHeartbeatAt = null,
+    [property: Id(16)] int? RunAttempt = null);

@@ -38,7 +38,25 @@ public sealed class JobState
     /// <summary>The run's REST API address, when GitHub gave it.</summary>
     [Id(20)] public string? RunApiUrl { get; set; }
 
+    /// <summary>What the succeeded run reported, as a JSON object.</summary>
+    [Id(21)] public string? OutputJson { get; set; }
+
+    /// <summary>The claiming run's last heartbeat (its claim counts as the first).</summary>
+    [Id(22)] public DateTimeOffset? LastHeartbeatAt { get; set; }
+
+    /// <summary>GitHub's re-run counter of the claiming run.</summary>
+    [Id(23)] public int? RunAttempt { get; set; }
+
+    /// <summary>When the current attempt was dispatched: the claim timeout counts from here.</summary>
+    [Id(24)] public DateTimeOffset? DispatchedAt { get; set; }
+
+    /// <summary>The run that claimed the current attempt; only it may heartbeat and finish the job.</summary>
+    [Id(25)] public string? ClaimedBy { get; set; }
+
+    /// <summary>Recent callback ids (webhook-id) and GitHub delivery ids already applied: replays have no second effect.</summary>
+    [Id(26)] public List<string> SeenMessageIds { get; set; } = [];
+
     public JobSnapshot ToSnapshot(string jobId) => new(
         jobId, StripeEventId, UserId, AgentId, Region, Status, Attempt, RunId, RunUrl,
-        CreatedAt, UpdatedAt, LastError, History.ToArray(), Version);
+        CreatedAt, UpdatedAt, LastError, History.ToArray(), Version, OutputJson, LastHeartbeatAt, RunAttempt);
 }

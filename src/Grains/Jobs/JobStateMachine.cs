@@ -11,7 +11,8 @@ public static class JobStateMachine
     private static readonly Dictionary<JobStatus, JobStatus[]> Moves = new()
     {
         [JobStatus.Waiting] = [JobStatus.Queued, JobStatus.Cancelled],
-        [JobStatus.Queued] = [JobStatus.Dispatched, JobStatus.Failed, JobStatus.Cancelled],
+        // Queued to provisioning: a run claims the job while its dispatch answer is still missing (lost or late).
+        [JobStatus.Queued] = [JobStatus.Dispatched, JobStatus.Provisioning, JobStatus.Failed, JobStatus.Cancelled],
         [JobStatus.Dispatched] = [JobStatus.Provisioning, JobStatus.Queued, JobStatus.Failed, JobStatus.Cancelled],
         [JobStatus.Provisioning] = [JobStatus.Succeeded, JobStatus.Queued, JobStatus.Failed, JobStatus.Cancelled],
         [JobStatus.Succeeded] = [],
@@ -74,6 +75,7 @@ public static class JobStateMachine
         state.RunApiUrl = runApiUrl;
         state.RunUrl = runHtmlUrl ?? runApiUrl;
         state.NextDispatchAt = null;
+        state.DispatchedAt = now;
         state.LastError = null;
         return true;
     }
@@ -89,9 +91,9 @@ public static class JobStateMachine
     }
 
     /// <summary>The job failed (dispatch impossible or exhausted, or the run failed): <c>failed</c> with an error an operator can act on.</summary>
-    public static bool Fail(JobState state, JobActor actor, string error, DateTimeOffset now)
+    public static bool Fail(JobState state, JobActor actor, string error, DateTimeOffset now, string? actorName = null)
     {
-        if (!TryMove(state, JobStatus.Failed, actor, error, now))
+        if (!TryMove(state, JobStatus.Failed, actor, error, now, actorName))
         {
             return false;
         }
@@ -102,7 +104,7 @@ public static class JobStateMachine
     }
 
     /// <summary>Moves the job to <paramref name="to"/> if that move is allowed from its status; false (and nothing changed) if not.</summary>
-    public static bool TryMove(JobState state, JobStatus to, JobActor actor, string reason, DateTimeOffset now)
+    public static bool TryMove(JobState state, JobStatus to, JobActor actor, string reason, DateTimeOffset now, string? actorName = null)
     {
         if (!state.Created || !CanMove(state.Status, to))
         {
@@ -114,7 +116,7 @@ public static class JobStateMachine
             StartAttempt(state, now);
         }
 
-        Append(state, state.Status, to, actor, reason, now);
+        Append(state, state.Status, to, actor, reason, now, actorName);
         if (IsTerminal(to))
         {
             state.SlotReleasePending = true;
@@ -133,13 +135,34 @@ public static class JobStateMachine
         state.RunId = null;
         state.RunUrl = null;
         state.RunApiUrl = null;
+        state.RunAttempt = null;
+        state.ClaimedBy = null;
+        state.DispatchedAt = null;
+        state.LastHeartbeatAt = null;
     }
 
-    private static void Append(JobState state, JobStatus? from, JobStatus to, JobActor actor, string reason, DateTimeOffset now)
+    /// <summary>
+    /// The attempt ended without success but may be retried: a new attempt (queued) while attempts remain, else failed.
+    /// Returns true when a new attempt starts.
+    /// </summary>
+    public static bool RetryOrFail(JobState state, JobActor actor, string why, int maxAttempts, DateTimeOffset now, string? actorName = null)
+    {
+        if (state.Attempt < maxAttempts
+            && TryMove(state, JobStatus.Queued, actor, $"attempt {state.Attempt} ended: {why}; retrying as attempt {state.Attempt + 1}", now, actorName))
+        {
+            state.LastError = why;
+            return true;
+        }
+
+        Fail(state, actor, state.Attempt >= maxAttempts ? $"{why} (attempt {state.Attempt} of {maxAttempts})" : why, now, actorName);
+        return false;
+    }
+
+    private static void Append(JobState state, JobStatus? from, JobStatus to, JobActor actor, string reason, DateTimeOffset now, string? actorName = null)
     {
         state.Status = to;
         state.UpdatedAt = now;
-        state.History.Add(new JobHistoryEntry(now, from, to, actor, reason));
+        state.History.Add(new JobHistoryEntry(now, from, to, actor, reason, actorName));
         state.Version++;
     }
 }

@@ -18,6 +18,7 @@ public sealed partial class ProvisioningJobGrain(
     IJobReadModel readModel,
     IWorkflowDispatcher dispatcher,
     IOptions<DispatchOptions> dispatchOptions,
+    IOptions<JobsOptions> jobsOptions,
     TimeProvider time,
     ILogger<ProvisioningJobGrain> logger) : Grain, IProvisioningJobGrain, IRemindable
 {
@@ -95,15 +96,65 @@ public sealed partial class ProvisioningJobGrain(
         await GrainFactory.GetGrain<IUserGrain>(Job.UserId).ConfirmStartedAsync(JobId);
     }
 
-    public async Task<JobSnapshot?> CancelAsync(JobActor actor, string reason)
+    public async Task<JobActionResult> CancelAsync(JobActor actor, string reason, string? actorName = null)
     {
         if (!Job.Created)
         {
-            return null;
+            return NotFound();
         }
 
-        await EndAsync(() => JobStateMachine.TryMove(Job, JobStatus.Cancelled, actor, reason, time.GetUtcNow()));
-        return Job.ToSnapshot(JobId);
+        if (JobStateMachine.IsTerminal(Job.Status))
+        {
+            return Result(JobActionOutcome.Conflict, $"the job is already {Job.Status.ToString().ToLowerInvariant()}");
+        }
+
+        await EndAsync(() => JobStateMachine.TryMove(Job, JobStatus.Cancelled, actor, reason, time.GetUtcNow(), actorName));
+        return Result(JobActionOutcome.Done);
+    }
+
+    public async Task<JobActionResult> RetryAsync(string actorName, string reason)
+    {
+        if (!Job.Created)
+        {
+            return NotFound();
+        }
+
+        if (Job.Status is not (JobStatus.Failed or JobStatus.Cancelled) || Job.SlotReleasePending)
+        {
+            return Result(JobActionOutcome.Conflict, $"only a failed or cancelled job can be retried; this one is {Job.Status.ToString().ToLowerInvariant()}");
+        }
+
+        var admission = await GrainFactory.GetGrain<IUserGrain>(Job.UserId).AdmitAsync(JobId);
+        var to = admission.Admitted ? JobStatus.Queued : JobStatus.Waiting;
+        var why = admission.Admitted ? reason : $"{reason}; user {Job.UserId} has a job in progress";
+        JobStateMachine.TryMove(Job, to, JobActor.Operator, why, time.GetUtcNow(), actorName);
+        await SaveAsync();
+        await EnsureOwedWorkIsDurableAsync();
+        return Result(JobActionOutcome.Done);
+    }
+
+    public async Task<JobActionResult> HandleCallbackAsync(WorkflowCallback callback)
+    {
+        if (!Job.Created)
+        {
+            return NotFound();
+        }
+
+        var (outcome, reason, effect) = JobCallbacks.Apply(Job, callback, jobsOptions.Value, time.GetUtcNow());
+        await ApplyEffectAsync(effect);
+        return Result(outcome, reason);
+    }
+
+    public async Task<JobActionResult> HandleRunCompletedAsync(string runId, string conclusion, string deliveryId)
+    {
+        if (!Job.Created)
+        {
+            return NotFound();
+        }
+
+        var (outcome, reason, effect) = JobCallbacks.RunCompleted(Job, runId, conclusion, deliveryId, jobsOptions.Value, time.GetUtcNow());
+        await ApplyEffectAsync(effect);
+        return Result(outcome, reason);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -113,6 +164,12 @@ public sealed partial class ProvisioningJobGrain(
         if (Job.Status == JobStatus.Queued)
         {
             await DispatchIfDueAsync();
+        }
+
+        if (JobCallbacks.Watch(Job, jobsOptions.Value, time.GetUtcNow()) is { } stalled)
+        {
+            LogStalled(logger, JobId, Job.History[^1].Reason);
+            await ApplyEffectAsync(stalled);
         }
 
         if (Job.SlotReleasePending)
@@ -125,6 +182,29 @@ public sealed partial class ProvisioningJobGrain(
             await ForgetReminderAsync();
         }
     }
+
+    /// <summary>Persists what a callback, run event or the watchdog changed, and does what follows from it.</summary>
+    private async Task ApplyEffectAsync(JobCallbacks.Effect effect)
+    {
+        switch (effect)
+        {
+            case JobCallbacks.Effect.Saved:
+                await SaveAsync();
+                break;
+            case JobCallbacks.Effect.NewAttempt:
+                _dispatchTimer?.Dispose();
+                await SaveAsync();
+                await EnsureOwedWorkIsDurableAsync();
+                break;
+            case JobCallbacks.Effect.Ended:
+                await EndAsync(() => true);
+                break;
+        }
+    }
+
+    private JobActionResult Result(JobActionOutcome outcome, string? reason = null) => new(outcome, Job.ToSnapshot(JobId), reason);
+
+    private static JobActionResult NotFound() => new(JobActionOutcome.NotFound, null, "no job has this id");
 
     /// <summary>Registers the reminder before any owed work starts, then starts what is due now.</summary>
     private async Task EnsureOwedWorkIsDurableAsync()
@@ -226,7 +306,7 @@ public sealed partial class ProvisioningJobGrain(
     /// <summary>Moves to a terminal status (if <paramref name="move"/> allows it) and frees the user's slot, durably.</summary>
     private async Task EndAsync(Func<bool> move)
     {
-        if (JobStateMachine.IsTerminal(Job.Status))
+        if (JobStateMachine.IsTerminal(Job.Status) && !Job.SlotReleasePending)
         {
             return;
         }
@@ -245,6 +325,10 @@ public sealed partial class ProvisioningJobGrain(
             var last = Job.History[^1];
             LogEnded(logger, JobId, last.To, last.Actor, last.Reason);
         }
+        else if (_projectedVersion < Job.Version)
+        {
+            await SaveAsync();
+        }
 
         _dispatchTimer?.Dispose();
         await ReleaseSlotAsync();
@@ -261,7 +345,9 @@ public sealed partial class ProvisioningJobGrain(
         await state.WriteOrReloadAsync(this);
     }
 
-    private bool OwesWork() => Job.SlotReleasePending || Job.Status == JobStatus.Queued;
+    /// <summary>A live job owes its dispatch or the watchdog's checks; an ended one owes its user's slot until it is free.</summary>
+    private bool OwesWork() =>
+        Job.SlotReleasePending || Job.Status is JobStatus.Queued or JobStatus.Dispatched or JobStatus.Provisioning;
 
     private async Task ForgetReminderAsync()
     {
@@ -305,6 +391,9 @@ public sealed partial class ProvisioningJobGrain(
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Job {JobId} dispatch request {Request} of attempt {Attempt} failed: {Error}; next at {NextAt}")]
     private static partial void LogDispatchRetry(ILogger logger, string jobId, int attempt, int request, string? error, DateTimeOffset? nextAt);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Job {JobId}: {Reason}")]
+    private static partial void LogStalled(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Job {JobId} dispatch of attempt {Attempt} failed for good after {Request} requests: {Error}")]
     private static partial void LogDispatchFailed(ILogger logger, string jobId, int attempt, int request, string error);

@@ -14,8 +14,9 @@ public sealed class PostgresJobReadModel(NpgsqlDataSource dataSource) : IJobRead
 {
     private const string UpsertJob = """
         INSERT INTO jobs (job_id, stripe_event_id, user_id, agent_id, region, status, attempt,
-                          run_id, run_url, created_at, updated_at, last_error, version)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                          run_id, run_url, created_at, updated_at, last_error, version,
+                          output, last_heartbeat_at, run_attempt)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)
         ON CONFLICT (job_id) DO UPDATE SET
             stripe_event_id = EXCLUDED.stripe_event_id,
             user_id = EXCLUDED.user_id,
@@ -28,14 +29,17 @@ public sealed class PostgresJobReadModel(NpgsqlDataSource dataSource) : IJobRead
             created_at = EXCLUDED.created_at,
             updated_at = EXCLUDED.updated_at,
             last_error = EXCLUDED.last_error,
-            version = EXCLUDED.version
+            version = EXCLUDED.version,
+            output = EXCLUDED.output,
+            last_heartbeat_at = EXCLUDED.last_heartbeat_at,
+            run_attempt = EXCLUDED.run_attempt
         WHERE jobs.version < EXCLUDED.version
         """;
 
     private const string InsertHistory = """
-        INSERT INTO job_history (job_id, seq, at, from_status, to_status, actor, reason)
-        SELECT $1, (h.ord - 1)::integer, h.at, h.from_status, h.to_status, h.actor, h.reason
-        FROM unnest($2, $3, $4, $5, $6) WITH ORDINALITY AS h(at, from_status, to_status, actor, reason, ord)
+        INSERT INTO job_history (job_id, seq, at, from_status, to_status, actor, reason, actor_name)
+        SELECT $1, (h.ord - 1)::integer, h.at, h.from_status, h.to_status, h.actor, h.reason, h.actor_name
+        FROM unnest($2, $3, $4, $5, $6, $7) WITH ORDINALITY AS h(at, from_status, to_status, actor, reason, actor_name, ord)
         ON CONFLICT (job_id, seq) DO NOTHING
         """;
 
@@ -68,6 +72,9 @@ public sealed class PostgresJobReadModel(NpgsqlDataSource dataSource) : IJobRead
             new NpgsqlParameter<DateTimeOffset> { TypedValue = job.UpdatedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz },
             Text(job.LastError),
             new NpgsqlParameter<long> { TypedValue = job.Version },
+            Text(job.OutputJson),
+            new NpgsqlParameter { Value = job.LastHeartbeatAt?.ToUniversalTime() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+            new NpgsqlParameter { Value = job.RunAttempt ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer },
         },
     };
 
@@ -88,6 +95,7 @@ public sealed class PostgresJobReadModel(NpgsqlDataSource dataSource) : IJobRead
                 TextArray(history.Select(h => JobNames.Of(h.To))),
                 TextArray(history.Select(h => JobNames.Of(h.Actor))),
                 TextArray(history.Select(h => h.Reason)),
+                TextArray(history.Select(h => h.ActorName)),
             },
         };
     }

@@ -56,7 +56,7 @@ public sealed class UserSlotTests(PostgresClusterFixture fixture)
 
         var cancelled = await Grains.GetGrain<IProvisioningJobGrain>(first).CancelAsync(JobActor.Operator, "customer asked");
 
-        Assert.Equal(JobStatus.Cancelled, cancelled?.Status);
+        Assert.Equal(JobStatus.Cancelled, cancelled.Job?.Status);
         var promoted = await Eventually.UntilAsync(
             () => Grains.GetGrain<IProvisioningJobGrain>(second).GetAsync(), j => j?.Status == JobStatus.Queued,
             TimeSpan.FromSeconds(20), "the second job to be queued");

@@ -159,7 +159,7 @@ public sealed class StripeCheckoutWebhookTests(TestSystem system) : IClassFixtur
         Assert.Equal([second.Id], slot.WaitingJobIds);
 
         var cancelled = await (await system.ClientAsync()).GetGrain<IProvisioningJobGrain>(first.Id).CancelAsync(JobActor.Operator, "test");
-        Assert.Equal(JobStatus.Cancelled, cancelled?.Status);
+        Assert.Equal(JobStatus.Cancelled, cancelled.Job?.Status);
 
         var started = await Eventually.UntilAsync(
             () => ReadJobAsync(second.Id), j => j.History.Any(h => h.From == JobStatus.Waiting && h.To == JobStatus.Queued),

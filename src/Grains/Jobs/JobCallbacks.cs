@@ -1,0 +1,197 @@
+using Provisioning.Jobs;
+
+namespace Provisioning.Grains.Jobs;
+
+/// <summary>
+/// What a workflow run's callbacks and GitHub's run events may do to a job. Pure, like <see cref="JobStateMachine"/>:
+/// it decides and changes the state in memory; the grain persists it and performs the side effects.
+/// </summary>
+public static class JobCallbacks
+{
+    private const int RememberedMessageIds = 200;
+
+    /// <summary>What the grain must do after a callback or run event changed the state.</summary>
+    public enum Effect
+    {
+        None,
+        Saved,
+        NewAttempt,
+        Ended,
+    }
+
+    public static (JobActionOutcome Outcome, string? Reason, Effect Effect) Apply(
+        JobState job, WorkflowCallback callback, JobsOptions options, DateTimeOffset now)
+    {
+        if (job.SeenMessageIds.Contains(callback.CallbackId))
+        {
+            return (JobActionOutcome.Duplicate, null, Effect.None);
+        }
+
+        if (callback.Attempt != job.Attempt)
+        {
+            return Conflict($"attempt {callback.Attempt} is stale: the job is on attempt {job.Attempt}");
+        }
+
+        if (JobStateMachine.IsTerminal(job.Status))
+        {
+            return Conflict($"the job is already {Name(job.Status)}");
+        }
+
+        var run = callback.RunId ?? "unknown run";
+        (JobActionOutcome Outcome, string? Reason, Effect Effect) result = callback.Event switch
+        {
+            CallbackEvent.Claim => Claim(job, callback, run, now),
+            CallbackEvent.Heartbeat => Heartbeat(job, callback, now),
+            CallbackEvent.Complete => Complete(job, callback, run, now),
+            CallbackEvent.Fail => FailRun(job, callback, run, options, now),
+            _ => Conflict($"unknown event {callback.Event}"),
+        };
+        if (result.Outcome == JobActionOutcome.Done)
+        {
+            Remember(job, callback.CallbackId);
+        }
+
+        return result;
+    }
+
+    /// <summary>GitHub says a run completed. Only a failed end of the current, unfinished run changes anything.</summary>
+    public static (JobActionOutcome Outcome, string? Reason, Effect Effect) RunCompleted(
+        JobState job, string runId, string conclusion, string deliveryId, JobsOptions options, DateTimeOffset now)
+    {
+        if (job.SeenMessageIds.Contains(deliveryId))
+        {
+            return (JobActionOutcome.Duplicate, null, Effect.None);
+        }
+
+        var current = job.ClaimedBy ?? job.RunId;
+        if (current != runId || job.Status is not (JobStatus.Dispatched or JobStatus.Provisioning))
+        {
+            return (JobActionOutcome.Ignored, $"run {runId} is not the current run of a live attempt", Effect.None);
+        }
+
+        if (conclusion is not ("failure" or "cancelled" or "timed_out"))
+        {
+            return (JobActionOutcome.Ignored, $"conclusion {conclusion} needs no action", Effect.None);
+        }
+
+        Remember(job, deliveryId);
+        var retried = JobStateMachine.RetryOrFail(job, JobActor.Github,
+            $"GitHub reports run {runId} {conclusion.Replace('_', ' ')} before it reported an end", options.MaxAttempts, now, $"run {runId}");
+        return (JobActionOutcome.Done, null, retried ? Effect.NewAttempt : Effect.Ended);
+    }
+
+    /// <summary>The watchdog: an attempt not claimed in time, or silent for too long, is stalled. Null if it is fine.</summary>
+    public static Effect? Watch(JobState job, JobsOptions options, DateTimeOffset now)
+    {
+        string? stalled = job.Status switch
+        {
+            JobStatus.Dispatched when job.DispatchedAt is { } at && now - at >= options.ClaimTimeout =>
+                $"stalled: no claim within {Describe(options.ClaimTimeout)} of the dispatch",
+            JobStatus.Provisioning when job.LastHeartbeatAt is { } beat && now - beat >= options.HeartbeatTimeout =>
+                $"stalled: no heartbeat for {Describe(options.HeartbeatTimeout)}",
+            _ => null,
+        };
+        if (stalled is null)
+        {
+            return null;
+        }
+
+        return JobStateMachine.RetryOrFail(job, JobActor.System, stalled, options.MaxAttempts, now) ? Effect.NewAttempt : Effect.Ended;
+    }
+
+    private static (JobActionOutcome, string?, Effect) Claim(JobState job, WorkflowCallback callback, string run, DateTimeOffset now)
+    {
+        if (job.Status == JobStatus.Provisioning)
+        {
+            return job.ClaimedBy == callback.RunId
+                ? (JobActionOutcome.Done, null, Effect.None)
+                : Conflict($"attempt {job.Attempt} is already claimed by run {job.ClaimedBy ?? "unknown"}");
+        }
+
+        if (!JobStateMachine.TryMove(job, JobStatus.Provisioning, JobActor.Github,
+                $"run {run} claimed attempt {job.Attempt}", now, $"run {run}"))
+        {
+            return Conflict($"a {Name(job.Status)} job cannot be claimed");
+        }
+
+        job.ClaimedBy = callback.RunId;
+        job.RunId = callback.RunId ?? job.RunId;
+        job.RunAttempt = callback.RunAttempt;
+        job.RunUrl = callback.RunUrl ?? job.RunUrl;
+        job.LastHeartbeatAt = now;
+        job.NextDispatchAt = null;
+        return (JobActionOutcome.Done, null, Effect.Saved);
+    }
+
+    private static (JobActionOutcome, string?, Effect) Heartbeat(JobState job, WorkflowCallback callback, DateTimeOffset now)
+    {
+        if (job.Status != JobStatus.Provisioning)
+        {
+            return Conflict($"a {Name(job.Status)} job takes no heartbeat: claim it first");
+        }
+
+        if (job.ClaimedBy != callback.RunId)
+        {
+            return Conflict($"attempt {job.Attempt} is claimed by run {job.ClaimedBy ?? "unknown"}, not {callback.RunId ?? "an unnamed run"}");
+        }
+
+        job.LastHeartbeatAt = now;
+        job.UpdatedAt = now;
+        job.Version++;
+        return (JobActionOutcome.Done, null, Effect.Saved);
+    }
+
+    private static (JobActionOutcome, string?, Effect) Complete(JobState job, WorkflowCallback callback, string run, DateTimeOffset now)
+    {
+        if (job.Status != JobStatus.Provisioning || job.ClaimedBy != callback.RunId)
+        {
+            return Conflict(job.Status == JobStatus.Provisioning
+                ? $"attempt {job.Attempt} is claimed by run {job.ClaimedBy ?? "unknown"}"
+                : $"a {Name(job.Status)} job cannot complete: claim it first");
+        }
+
+        job.OutputJson = callback.OutputJson;
+        job.LastError = null;
+        JobStateMachine.TryMove(job, JobStatus.Succeeded, JobActor.Github,
+            callback.Message is { Length: > 0 } message ? $"run {run} completed: {message}" : $"run {run} completed", now, $"run {run}");
+        return (JobActionOutcome.Done, null, Effect.Ended);
+    }
+
+    private static (JobActionOutcome, string?, Effect) FailRun(
+        JobState job, WorkflowCallback callback, string run, JobsOptions options, DateTimeOffset now)
+    {
+        var claimedByOther = job.Status == JobStatus.Provisioning && job.ClaimedBy != callback.RunId;
+        if (claimedByOther || job.Status is not (JobStatus.Provisioning or JobStatus.Dispatched or JobStatus.Queued))
+        {
+            return Conflict(claimedByOther
+                ? $"attempt {job.Attempt} is claimed by run {job.ClaimedBy ?? "unknown"}"
+                : $"a {Name(job.Status)} job cannot fail");
+        }
+
+        var why = $"run {run} failed: {(string.IsNullOrWhiteSpace(callback.Message) ? "no message" : callback.Message)}";
+        if (callback.Retryable)
+        {
+            var retried = JobStateMachine.RetryOrFail(job, JobActor.Github, why, options.MaxAttempts, now, $"run {run}");
+            return (JobActionOutcome.Done, null, retried ? Effect.NewAttempt : Effect.Ended);
+        }
+
+        JobStateMachine.Fail(job, JobActor.Github, why, now, $"run {run}");
+        return (JobActionOutcome.Done, null, Effect.Ended);
+    }
+
+    private static (JobActionOutcome, string?, Effect) Conflict(string reason) => (JobActionOutcome.Conflict, reason, Effect.None);
+
+    private static void Remember(JobState job, string id)
+    {
+        job.SeenMessageIds.Add(id);
+        if (job.SeenMessageIds.Count > RememberedMessageIds)
+        {
+            job.SeenMessageIds.RemoveRange(0, job.SeenMessageIds.Count - RememberedMessageIds);
+        }
+    }
+
+    private static string Name(JobStatus status) => status.ToString().ToLowerInvariant();
+
+    private static string Describe(TimeSpan span) =>
+        span.TotalMinutes >= 1 && span.TotalMinutes == Math.Floor(span.TotalMinutes) ? $"{span.TotalMinutes:0} min" : $"{span.TotalSeconds:0.#} s";
+}
