@@ -20,7 +20,7 @@ port=$((20000 + RANDOM % 20000))
 
 cleanup() {
   # Programs the tests started (Debug builds; ./run.sh runs Release) that a crashed test host left behind.
-  pkill -f "$root/(src|tools)/[A-Za-z]+/bin/.*/Provisioning\.[A-Za-z]+\.dll" 2>/dev/null || true
+  pkill -f "$root/(src|tools)/[A-Za-z]+/bin/Debug/.*/Provisioning\.[A-Za-z]+\.dll" 2>/dev/null || true
   pg_down "$pgdir"
   rm -rf "$work"
 }
