@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Provisioning.ActionsSimulator.Callbacks;
 using Provisioning.ActionsSimulator.Faults;
 using Provisioning.ActionsSimulator.GitHub;
 using Provisioning.ActionsSimulator.Requests;
@@ -29,6 +30,7 @@ public static class SimulatorExtensions
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidation>());
         builder.Services.AddOptions<SimulatorOptions>()
@@ -44,7 +46,14 @@ public static class SimulatorExtensions
         builder.Services.AddSingleton<WorkflowCatalog>();
         builder.Services.AddSingleton<RunStore>();
         builder.Services.AddSingleton<DispatchHandler>();
-        builder.Services.TryAddSingleton<IRunPlayer, IdleRunPlayer>();
+        builder.Services.AddSingleton<BehaviourQueue>();
+        builder.Services.AddSingleton<CallbackLog>();
+        builder.Services.AddHttpClient(CallbackRunPlayer.HttpClientName)
+            .ConfigureHttpClient((services, http) => http.Timeout = services.GetRequiredService<IOptions<SimulatorOptions>>().Value.CallbackTimeout);
+        builder.Services.TryAddSingleton<IRunPlayer>(services =>
+            string.IsNullOrEmpty(services.GetRequiredService<IOptions<SimulatorOptions>>().Value.CallbackSecret)
+                ? new IdleRunPlayer()
+                : ActivatorUtilities.CreateInstance<CallbackRunPlayer>(services));
         builder.Services.AddHostedService<StartupReport>();
         return builder;
     }

@@ -1,3 +1,4 @@
+using Provisioning.ActionsSimulator.Callbacks;
 using Provisioning.ActionsSimulator.Faults;
 
 namespace Provisioning.ActionsSimulator;
@@ -43,4 +44,37 @@ public sealed class SimulatorOptions
     /// Default: none.
     /// </summary>
     public List<FaultSpec> Faults { get; set; } = [];
+
+    /// <summary>
+    /// <c>Simulator:CallbackSecret</c>: the <c>whsec_&lt;base64&gt;</c> secret the simulated workflow signs its callbacks with
+    /// (Standard Webhooks). Default: none, and then no run is played: runs stay <c>queued</c> and nothing calls back.
+    /// </summary>
+    public string? CallbackSecret { get; set; }
+
+    /// <summary><c>Simulator:HeartbeatInterval</c>: time between a played run's heartbeats. Default: 2 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>Simulator:ProvisionDuration</c>: how long a played run "provisions" between its claim and its complete. Default: 3 s.</summary>
+    public TimeSpan ProvisionDuration { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// <c>Simulator:PickupDelay</c>: how long a run stays <c>queued</c> before a runner picks it up and claims the job. Default: 1 s,
+    /// so that the dispatcher has recorded the dispatch before the claim arrives, as with GitHub, whose runners take seconds.
+    /// </summary>
+    public TimeSpan PickupDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>Simulator:CallbackTimeout</c>: a callback without an answer by then counts as a network error. Default: 10 s.</summary>
+    public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>Simulator:CallbackTries</c>: how often one callback is sent when it meets network errors or 5xx. Default: 4.</summary>
+    public int CallbackTries { get; set; } = 4;
+
+    /// <summary><c>Simulator:CallbackRetryDelay</c>: the wait before the second try of a callback; it doubles for each further try. Default: 250 ms.</summary>
+    public TimeSpan CallbackRetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// <c>Simulator:Behaviours</c>: run behaviours queued at start, in the shape <c>POST /_simulator/behaviours</c> takes
+    /// (<c>Simulator__Behaviours__0__Kind=silent</c>). Default: none.
+    /// </summary>
+    public List<BehaviourSpec> Behaviours { get; set; } = [];
 }

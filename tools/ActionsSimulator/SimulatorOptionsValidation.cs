@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Provisioning.ActionsSimulator.Callbacks;
 
 namespace Provisioning.ActionsSimulator;
 
@@ -27,6 +28,43 @@ internal sealed class SimulatorOptionsValidation : IValidateOptions<SimulatorOpt
         {
             failures.AddRange(options.Faults[i].Problems().SelectMany(
                 problem => problem.Value.Select(message => $"{SimulatorOptions.Section}:Faults:{i}:{problem.Key}: {message}")));
+        }
+
+        if (!string.IsNullOrEmpty(options.CallbackSecret) && !CallbackSigner.TryReadKey(options.CallbackSecret, out _, out var secretProblem))
+        {
+            failures.Add($"{SimulatorOptions.Section}:CallbackSecret {secretProblem}");
+        }
+
+        if (options.HeartbeatInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{SimulatorOptions.Section}:HeartbeatInterval must be more than 0 (it is {options.HeartbeatInterval}).");
+        }
+
+        if (options.CallbackTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{SimulatorOptions.Section}:CallbackTimeout must be more than 0 (it is {options.CallbackTimeout}).");
+        }
+
+        foreach (var (key, value) in new[]
+                 {
+                     ("ProvisionDuration", options.ProvisionDuration), ("PickupDelay", options.PickupDelay), ("CallbackRetryDelay", options.CallbackRetryDelay),
+                 })
+        {
+            if (value < TimeSpan.Zero)
+            {
+                failures.Add($"{SimulatorOptions.Section}:{key} must be 0 or more (it is {value}).");
+            }
+        }
+
+        if (options.CallbackTries < 1)
+        {
+            failures.Add($"{SimulatorOptions.Section}:CallbackTries must be at least 1 (it is {options.CallbackTries}).");
+        }
+
+        for (var i = 0; i < options.Behaviours.Count; i++)
+        {
+            failures.AddRange(options.Behaviours[i].Problems().SelectMany(
+                problem => problem.Value.Select(message => $"{SimulatorOptions.Section}:Behaviours:{i}:{problem.Key}: {message}")));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

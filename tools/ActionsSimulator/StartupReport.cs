@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
+using Provisioning.ActionsSimulator.Callbacks;
 using Provisioning.ActionsSimulator.Faults;
 
 namespace Provisioning.ActionsSimulator;
 
 /// <summary>Says at start what the simulator accepts, so a person running it by hand sees it.</summary>
-internal sealed class StartupReport(IOptions<SimulatorOptions> options, FaultQueue faults, ILogger<StartupReport> logger) : IHostedService
+internal sealed class StartupReport(IOptions<SimulatorOptions> options, FaultQueue faults, BehaviourQueue behaviours, ILogger<StartupReport> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -15,6 +16,15 @@ internal sealed class StartupReport(IOptions<SimulatorOptions> options, FaultQue
             $"{Or(settings.Owner)}/{Or(settings.Repo)}",
             string.Join(", ", settings.Workflows),
             faults.Pending().Count);
+        if (string.IsNullOrEmpty(settings.CallbackSecret))
+        {
+            SimulatorLog.NotPlayingRuns(logger);
+        }
+        else
+        {
+            SimulatorLog.PlayingRuns(logger, settings.HeartbeatInterval, settings.ProvisionDuration, behaviours.Pending().Count);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -72,12 +72,30 @@ public sealed class ActionsSimulatorProcess : IAsyncDisposable
         (await _control.GetFromJsonAsync<List<SimulatorRequest>>(
             jobId is null ? "/_simulator/requests" : $"/_simulator/requests?jobId={Uri.EscapeDataString(jobId)}", Json))!;
 
-    /// <summary>Empties the request log and the fault queue.</summary>
+    /// <summary>Empties the request log, the fault queue, the callback log and the run behaviours.</summary>
     public async Task ClearAsync()
     {
         await EnsureSuccessAsync(await _control.DeleteAsync("/_simulator/faults"));
         await EnsureSuccessAsync(await _control.DeleteAsync("/_simulator/requests"));
+        await EnsureSuccessAsync(await _control.DeleteAsync("/_simulator/behaviours"));
+        await EnsureSuccessAsync(await _control.DeleteAsync("/_simulator/callbacks"));
     }
+
+    /// <summary>Queues a run behaviour (<c>POST /_simulator/behaviours</c>) for the next matching run; returns it as queued.</summary>
+    public async Task<SimulatorQueuedBehaviour> AddBehaviourAsync(SimulatorBehaviour behaviour)
+    {
+        using var response = await _control.PostAsJsonAsync("/_simulator/behaviours", behaviour, Json);
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<SimulatorQueuedBehaviour>(Json))!;
+    }
+
+    public async Task<IReadOnlyList<SimulatorQueuedBehaviour>> GetBehavioursAsync() =>
+        (await _control.GetFromJsonAsync<List<SimulatorQueuedBehaviour>>("/_simulator/behaviours", Json))!;
+
+    /// <summary>The callbacks the simulated runs sent, in the order sent (each try its own entry); only one job's when given.</summary>
+    public async Task<IReadOnlyList<SimulatorCallback>> GetCallbacksAsync(string? jobId = null) =>
+        (await _control.GetFromJsonAsync<List<SimulatorCallback>>(
+            jobId is null ? "/_simulator/callbacks" : $"/_simulator/callbacks?jobId={Uri.EscapeDataString(jobId)}", Json))!;
 
     public async ValueTask DisposeAsync()
     {
@@ -171,3 +189,53 @@ public sealed record SimulatorRequest(
     int? Status,
     long? RunId,
     DateTimeOffset? CompletedAt);
+
+/// <summary>
+/// A run behaviour to queue for the next run dispatched for <see cref="JobId"/> (every job when null): <c>silent</c>,
+/// <c>stop-heartbeats</c>, <c>fail</c> (<see cref="Retryable"/>, <see cref="Message"/>, <see cref="Milliseconds"/>),
+/// <c>stale-attempt</c> (<see cref="Attempt"/>), <c>slow</c> (<see cref="Milliseconds"/>). See docs/actions-simulator.md.
+/// </summary>
+public sealed record SimulatorBehaviour(
+    string Kind,
+    string? JobId = null,
+    int? Times = null,
+    int? Milliseconds = null,
+    bool? Retryable = null,
+    string? Message = null,
+    int? Attempt = null);
+
+/// <summary>A run behaviour as the simulator queued it; <see cref="Remaining"/> is null for one that stays until cleared.</summary>
+public sealed record SimulatorQueuedBehaviour(
+    long Id,
+    string Kind,
+    int Times,
+    int? Remaining,
+    string? JobId,
+    int? Milliseconds,
+    bool? Retryable,
+    string? Message,
+    int? Attempt);
+
+/// <summary>
+/// One callback request a simulated run sent (each try its own entry, with the same <see cref="WebhookId"/>).
+/// <see cref="Status"/>: the answer, null when none came (<see cref="Error"/>). <see cref="Outcome"/>: <c>pending</c>,
+/// <c>accepted</c>, <c>stop</c> (409), <c>retry</c>, <c>gave-up</c>, <c>rejected</c>.
+/// </summary>
+public sealed record SimulatorCallback(
+    long Sequence,
+    DateTimeOffset SentAt,
+    DateTimeOffset? AnsweredAt,
+    long RunId,
+    string? JobId,
+    int? Attempt,
+    string Event,
+    string WebhookId,
+    long Timestamp,
+    int Try,
+    string Url,
+    string? Behaviour,
+    JsonElement Body,
+    int? Status,
+    string Outcome,
+    string? Error,
+    string? Answer);

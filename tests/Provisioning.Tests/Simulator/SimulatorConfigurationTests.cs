@@ -86,4 +86,58 @@ public sealed class SimulatorConfigurationTests
         Assert.Equal(1, exitCode);
         Assert.Contains("configuration error: Simulator:Faults:0:kind", process.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Simulator__CallbackSecret", "whsec_not base64!", "Simulator:CallbackSecret must be")]
+    [InlineData("Simulator__HeartbeatInterval", "00:00:00", "Simulator:HeartbeatInterval must be more than 0")]
+    [InlineData("Simulator__CallbackTries", "0", "Simulator:CallbackTries must be at least 1")]
+    [InlineData("Simulator__Behaviours__0__Kind", "explode", "Simulator:Behaviours:0:kind")]
+    public async Task Start_InvalidRunPlayingSetting_ExitsNamingTheKey(string key, string value, string message)
+    {
+        await using var process = HostProcess.StartAssembly(ActionsSimulatorProcess.AssemblyPath, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+            [key] = value,
+        }, "actions-simulator");
+
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"configuration error: {message}", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not base64!", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_NoCallbackSecret_RunStaysQueuedAndNothingCallsBack()
+    {
+        await using var simulator = await ActionsSimulatorProcess.StartAsync();
+        using var http = new HttpClient { BaseAddress = simulator.BaseUrl };
+
+        var answer = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(
+            GitHubRequests.Body(_jobId, returnRunDetails: true), GitHubRequests.DispatchPath()));
+        var runId = answer.Body!.Value.GetProperty("workflow_run_id").GetInt64();
+        var run = await GitHubAnswer.SendAsync(http, GitHubRequests.Get($"/repos/{GitHubRequests.Owner}/{GitHubRequests.Repo}/actions/runs/{runId}"));
+
+        Assert.Contains("Runs are not played (Simulator:CallbackSecret not set)", simulator.Process.Output, StringComparison.Ordinal);
+        Assert.Equal("queued", run.Body!.Value.GetProperty("status").GetString());
+        Assert.Empty(await simulator.GetCallbacksAsync());
+    }
+
+    [Fact]
+    public async Task Start_CallbackSecretAndBehaviourConfigured_PlaysRunsWithThatBehaviourQueued()
+    {
+        const string secret = "whsec_c2ltdWxhdG9yLWNvbmZpZ3VyYXRpb24tdGVzdHM=";
+        await using var simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["Simulator__CallbackSecret"] = secret,
+            ["Simulator__Behaviours__0__Kind"] = "silent",
+            ["Simulator__Behaviours__0__JobId"] = _jobId,
+        });
+
+        var behaviour = Assert.Single(await simulator.GetBehavioursAsync());
+
+        Assert.Equal(("silent", _jobId), (behaviour.Kind, behaviour.JobId));
+        Assert.Contains("Runs are played", simulator.Process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret["whsec_".Length..], simulator.Process.Output, StringComparison.Ordinal);
+    }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Provisioning.ActionsSimulator.Callbacks;
 using Provisioning.ActionsSimulator.Faults;
 using Provisioning.ActionsSimulator.Requests;
 
 namespace Provisioning.ActionsSimulator.Control;
 
-/// <summary>The simulator's own API under <c>/_simulator</c>: readiness, the request log and the fault queue.</summary>
+/// <summary>The simulator's own API under <c>/_simulator</c>: readiness, the request log, the fault queue, the callback log and the run behaviours.</summary>
 public static class ControlApi
 {
     public const string Prefix = "/_simulator";
@@ -20,6 +21,12 @@ public static class ControlApi
         control.MapPost("/faults", AddFaultAsync);
         control.MapDelete("/faults", ClearFaults);
         control.MapDelete("/faults/{id:long}", RemoveFault);
+        control.MapGet("/callbacks", GetCallbacks);
+        control.MapDelete("/callbacks", ClearCallbacks);
+        control.MapGet("/behaviours", GetBehaviours);
+        control.MapPost("/behaviours", AddBehaviourAsync);
+        control.MapDelete("/behaviours", ClearBehaviours);
+        control.MapDelete("/behaviours/{id:long}", RemoveBehaviour);
         return app;
     }
 
@@ -73,6 +80,55 @@ public static class ControlApi
 
     private static Results<NoContent, NotFound> RemoveFault(long id, FaultQueue faults) =>
         faults.Remove(id) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static Ok<IReadOnlyList<CallbackRecord>> GetCallbacks(CallbackLog log, string? jobId) => TypedResults.Ok(log.Snapshot(jobId));
+
+    private static NoContent ClearCallbacks(CallbackLog log)
+    {
+        log.Clear();
+        return TypedResults.NoContent();
+    }
+
+    private static Ok<IReadOnlyList<Behaviour>> GetBehaviours(BehaviourQueue behaviours) => TypedResults.Ok(behaviours.Pending());
+
+    /// <summary>Reads the body itself, like <see cref="AddFaultAsync"/>.</summary>
+    private static async Task<Results<Created<Behaviour>, ValidationProblem>> AddBehaviourAsync(
+        HttpRequest request, BehaviourQueue behaviours, ILogger<BehaviourQueue> logger, CancellationToken cancellationToken)
+    {
+        BehaviourSpec? spec;
+        try
+        {
+            spec = await JsonSerializer.DeserializeAsync<BehaviourSpec>(request.Body, JsonSerializerOptions.Web, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [ex.Message] }, title: "Invalid run behaviour");
+        }
+
+        if (spec is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A behaviour object is required."] }, title: "Invalid run behaviour");
+        }
+
+        var problems = spec.Problems();
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems, title: "Invalid run behaviour");
+        }
+
+        var behaviour = behaviours.Add(spec);
+        SimulatorLog.BehaviourQueued(logger, behaviour.Id, behaviour.Kind, behaviour.Times, behaviour.JobId ?? "any");
+        return TypedResults.Created($"{Prefix}/behaviours/{behaviour.Id}", behaviour);
+    }
+
+    private static NoContent ClearBehaviours(BehaviourQueue behaviours)
+    {
+        behaviours.Clear();
+        return TypedResults.NoContent();
+    }
+
+    private static Results<NoContent, NotFound> RemoveBehaviour(long id, BehaviourQueue behaviours) =>
+        behaviours.Remove(id) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     public sealed record Health(string Status);
 }

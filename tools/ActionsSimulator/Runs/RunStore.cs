@@ -39,4 +39,19 @@ public sealed class RunStore(IOptions<SimulatorOptions> options, TimeProvider ti
         && string.Equals(run.Repo, repo, StringComparison.OrdinalIgnoreCase)
             ? run
             : null;
+
+    /// <summary>Changes a run (its status, its conclusion) and its <c>updated_at</c>; null when there is no such run.</summary>
+    public WorkflowRun? Update(long id, Func<WorkflowRun, WorkflowRun> change)
+    {
+        while (_runs.TryGetValue(id, out var run))
+        {
+            var changed = change(run) with { UpdatedAt = time.GetUtcNow() };
+            if (_runs.TryUpdate(id, changed, run))
+            {
+                return changed;
+            }
+        }
+
+        return null;
+    }
 }
