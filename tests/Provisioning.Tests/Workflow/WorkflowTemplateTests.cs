@@ -1,0 +1,211 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Provisioning.Tests.Workflow;
+
+/// <summary>
+/// <c>.github/workflows/provision-agent.yml</c>: its declarations as the dispatcher relies on them, and its job played
+/// locally (<see cref="LocalWorkflowRun"/>) against a receiver that checks every callback's signature.
+/// </summary>
+public sealed class WorkflowTemplateTests : IAsyncLifetime
+{
+    private static readonly string[] Inputs = ["job_id", "agent_id", "region", "callback_url", "attempt"];
+
+    private readonly string _jobId = $"evt_{Guid.NewGuid():N}";
+    private CallbackReceiver _receiver = null!;
+
+    public Task InitializeAsync()
+    {
+        _receiver = CallbackReceiver.Start(CallbackScript.Secret);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+
+    [Fact]
+    public void Workflow_DispatchTrigger_DeclaresTheFiveRequiredStringInputs()
+    {
+        var root = LocalWorkflowRun.Load();
+
+        var dispatch = LocalWorkflowRun.Map(LocalWorkflowRun.Map(root, "on"), "workflow_dispatch");
+        var inputs = LocalWorkflowRun.Map(dispatch, "inputs");
+
+        Assert.Equal(Inputs, inputs.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+        Assert.All(inputs.Children.Values.Cast<YamlMappingNode>(), input =>
+        {
+            Assert.Equal("true", LocalWorkflowRun.Scalar(input, "required"));
+            Assert.Equal("string", LocalWorkflowRun.Scalar(input, "type"));
+            Assert.False(string.IsNullOrWhiteSpace(LocalWorkflowRun.Scalar(input, "description")));
+        });
+        Assert.Equal("provision ${{ inputs.job_id }} attempt ${{ inputs.attempt }}", LocalWorkflowRun.Scalar(root, "run-name"));
+        Assert.Equal(["on"], root.Children.Keys.Select(k => ((YamlScalarNode)k).Value).Where(k => k is "on" or "true"));
+    }
+
+    [Fact]
+    public void Workflow_Job_UsesTheScriptAndTheSecretAndHeartbeatsEveryMinute()
+    {
+        var job = (YamlMappingNode)LocalWorkflowRun.Map(LocalWorkflowRun.Load(), "jobs").Children.Values.Single();
+        var env = LocalWorkflowRun.Map(job, "env");
+        var steps = ((YamlSequenceNode)job.Children[new YamlScalarNode("steps")]).Children.Cast<YamlMappingNode>().ToList();
+        var runs = steps.Select(s => LocalWorkflowRun.Scalar(s, "run") ?? "").ToList();
+
+        Assert.Equal("${{ secrets.PROVISIONING_CALLBACK_SECRET }}", LocalWorkflowRun.Scalar(env, "PROVISIONING_CALLBACK_SECRET"));
+        Assert.Equal("${{ inputs.callback_url }}", LocalWorkflowRun.Scalar(env, "CALLBACK_URL"));
+        Assert.Equal("${{ inputs.job_id }}", LocalWorkflowRun.Scalar(env, "JOB_ID"));
+        Assert.Equal("${{ inputs.attempt }}", LocalWorkflowRun.Scalar(env, "ATTEMPT"));
+        Assert.Equal("60", LocalWorkflowRun.Scalar(env, "HEARTBEAT_INTERVAL_SECONDS"));
+        foreach (var callbackEvent in new[] { "claim", "heartbeat", "complete", "fail" })
+        {
+            Assert.Contains(runs, r => r.Contains($"scripts/provision-callback.sh {callbackEvent}", StringComparison.Ordinal));
+        }
+
+        var failStep = steps.Single(s => (LocalWorkflowRun.Scalar(s, "run") ?? "").Contains("provision-callback.sh fail", StringComparison.Ordinal));
+        Assert.StartsWith("failure()", LocalWorkflowRun.Scalar(failStep, "if"), StringComparison.Ordinal);
+        Assert.Contains(steps, s => (LocalWorkflowRun.Scalar(s, "name") ?? "").Contains("PLACEHOLDER", StringComparison.Ordinal));
+        Assert.DoesNotContain(runs, r => r.Contains("${{", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Workflow_RunName_NamesTheJobAndAttempt()
+    {
+        var run = new LocalWorkflowRun { Inputs = InputsFor("2") };
+
+        Assert.Equal($"provision {_jobId} attempt 2", run.RunName());
+    }
+
+    [Fact]
+    public async Task LocalRun_PlaceholderAsIs_ClaimsThenCompletesWithEndpointAndRegion()
+    {
+        var result = await Run().RunAsync();
+
+        Assert.True(result.Succeeded, result.ToString());
+        var callbacks = _receiver.For(_jobId);
+        Assert.Equal(["claim", "complete"], callbacks.Select(c => c.Event));
+        Assert.All(callbacks, c =>
+        {
+            Assert.True(c.SignatureValid);
+            Assert.Equal(1, c.Field("attempt").GetInt32());
+            Assert.Equal(LocalWorkflowRun.RunId, c.Text("run_id"));
+            Assert.Equal($"https://github.com/acme/agent-infra/actions/runs/{LocalWorkflowRun.RunId}", c.Text("run_url"));
+        });
+        var output = callbacks[1].Field("output");
+        Assert.Equal("https://agent-5.agents.example.com", output.GetProperty("endpoint").GetString());
+        Assert.Equal("eu-west", output.GetProperty("region").GetString());
+        Assert.False(result.Step("Report fail").Ran);
+    }
+
+    [Fact]
+    public async Task LocalRun_ProvisioningLongerThanTheInterval_HeartbeatsUntilItCompletes()
+    {
+        var run = Run(replaceProvision: """
+            for i in 1 2 3 4 5 6 7 8 9 10 11; do sleep 0.25; done
+            echo "endpoint=https://custom.example.net" >> "$GITHUB_OUTPUT"
+            """);
+
+        var result = await run.RunAsync();
+
+        Assert.True(result.Succeeded, result.ToString());
+        var events = _receiver.For(_jobId).Select(c => c.Event).ToList();
+        Assert.Equal("claim", events[0]);
+        Assert.Equal("complete", events[^1]);
+        Assert.True(events.Count(e => e == "heartbeat") >= 1, string.Join(", ", events));
+        Assert.Equal(events.Count - 2, events.Count(e => e == "heartbeat"));
+        Assert.All(_receiver.For(_jobId), c => Assert.True(c.SignatureValid));
+        Assert.Equal("https://custom.example.net", _receiver.For(_jobId)[^1].Field("output").GetProperty("endpoint").GetString());
+    }
+
+    [Fact]
+    public async Task LocalRun_ClaimAnswered409_StopsWithoutProvisioningOrReporting()
+    {
+        _receiver.Answer = (_, _) => CallbackAnswer.Conflict;
+
+        var result = await Run().RunAsync();
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(["claim"], _receiver.For(_jobId).Select(c => c.Event));
+        Assert.False(result.Step("Provision the agent").Ran);
+        Assert.False(result.Step("Report complete").Ran);
+        Assert.False(result.Step("Report fail").Ran);
+    }
+
+    [Fact]
+    public async Task LocalRun_ProvisioningFailsWithReason_ReportsFailWithMessageNotRetryable()
+    {
+        var run = Run(replaceProvision: """
+            echo 'FAILURE_MESSAGE=region "eu-west" has no capacity' >> "$GITHUB_ENV"
+            echo "FAILURE_RETRYABLE=false" >> "$GITHUB_ENV"
+            exit 1
+            """);
+
+        var result = await run.RunAsync();
+
+        Assert.False(result.Succeeded);
+        var callbacks = _receiver.For(_jobId);
+        Assert.Equal(["claim", "fail"], callbacks.Select(c => c.Event));
+        Assert.Equal("region \"eu-west\" has no capacity", callbacks[1].Text("message"));
+        Assert.False(callbacks[1].Field("retryable").GetBoolean());
+        Assert.True(callbacks[1].SignatureValid);
+        Assert.False(result.Step("Report complete").Ran);
+        Assert.Equal(0, result.Step("Report fail").ExitCode);
+    }
+
+    [Fact]
+    public async Task LocalRun_ProvisioningFailsPlainly_ReportsRetryableFailNamingTheRun()
+    {
+        var result = await Run(replaceProvision: "false").RunAsync();
+
+        Assert.False(result.Succeeded);
+        var fail = _receiver.For(_jobId)[^1];
+        Assert.Equal("fail", fail.Event);
+        Assert.True(fail.Field("retryable").GetBoolean());
+        Assert.Equal($"provisioning failed: see https://github.com/acme/agent-infra/actions/runs/{LocalWorkflowRun.RunId}", fail.Text("message"));
+    }
+
+    [Fact]
+    public async Task LocalRun_HeartbeatAnswered409_LoopStopsAndMarksTheRun()
+    {
+        _receiver.Answer = (c, _) => c.Event is "heartbeat" or "complete" ? CallbackAnswer.Conflict : CallbackAnswer.Ok;
+        var run = Run(replaceProvision: """
+            for i in $(seq 1 100); do [ -f "$RUNNER_TEMP/provision-stop" ] && break; sleep 0.1; done
+            [ -f "$RUNNER_TEMP/provision-stop" ] && echo "stopped early"
+            """);
+
+        var result = await run.RunAsync();
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.True(result.StopMarked);
+        Assert.Contains("stopped early", result.Step("Provision the agent").Log, StringComparison.Ordinal);
+        Assert.Equal(["claim", "heartbeat", "complete"], _receiver.For(_jobId).Select(c => c.Event));
+        Assert.Contains("refused the completion (409)", result.Step("Report complete").Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LocalRun_SecretMissing_ClaimFailsAndNothingIsSent()
+    {
+        var run = new LocalWorkflowRun { Inputs = InputsFor("1") };
+
+        var result = await run.RunAsync();
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(2, result.Step("Claim the job").ExitCode);
+        Assert.Contains("PROVISIONING_CALLBACK_SECRET is not set", result.Step("Claim the job").Log, StringComparison.Ordinal);
+        Assert.Empty(_receiver.Received);
+        Assert.False(result.Step("Report fail").Ran);
+    }
+
+    private LocalWorkflowRun Run(string? replaceProvision = null) => new()
+    {
+        Inputs = InputsFor("1"),
+        Secrets = new Dictionary<string, string> { ["PROVISIONING_CALLBACK_SECRET"] = CallbackScript.Secret },
+        JobEnvironment = new Dictionary<string, string> { ["HEARTBEAT_INTERVAL_SECONDS"] = "1", ["CALLBACK_RETRY_DELAY"] = "0" },
+        ReplaceRun = replaceProvision is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["provision"] = replaceProvision },
+    };
+
+    private Dictionary<string, string> InputsFor(string attempt) => new()
+    {
+        ["job_id"] = _jobId,
+        ["agent_id"] = "agent-5",
+        ["region"] = "eu-west",
+        ["callback_url"] = _receiver.Url.ToString(),
+        ["attempt"] = attempt,
+    };
+}
