@@ -72,7 +72,9 @@ dotnet "$(bin Migrator)"
 # Without a GitHub token the silos dispatch to the GitHub Actions simulator (tools/ActionsSimulator) instead of GitHub.
 SIMULATOR_URL="${SIMULATOR_URL:-http://127.0.0.1:5090}"
 if [ -z "${GitHub__Token:-}${GITHUB_PAT:-}" ]; then
+  # It plays each run's callbacks to the gateway, signed with the gateway's callback secret.
   Simulator__Token=local-simulator Simulator__Owner=local Simulator__Repo=agents ASPNETCORE_URLS="$SIMULATOR_URL" \
+    Simulator__CallbackSecret="${Callbacks__Secrets__0:-${GITHUB_CALLBACK_SECRET:-}}" \
     dotnet "$root/tools/ActionsSimulator/bin/Release/net10.0/Provisioning.ActionsSimulator.dll" >"$logs/simulator.log" 2>&1 &
   pids=("$!" "${pids[@]+"${pids[@]}"}")
   export GitHub__Token=local-simulator GitHub__Owner=local GitHub__Repo=agents GitHub__ApiBaseUrl="$SIMULATOR_URL"
