@@ -6,3 +6,7 @@ if [ -f tools/compose-lint/package-lock.json ] && [ ! -d tools/compose-lint/node
   command -v npm >/dev/null 2>&1 || { echo "error: npm is required for the compose file check (apt-get install npm)" >&2; exit 1; }
   npm ci --prefix tools/compose-lint --no-audit --no-fund --loglevel=error >/dev/null
 fi
+if [ -f tools/workflow-lint/package-lock.json ] && [ ! -d tools/workflow-lint/node_modules ]; then
+  command -v npm >/dev/null 2>&1 || { echo "error: npm is required for the workflow file check (apt-get install npm)" >&2; exit 1; }
+  npm ci --prefix tools/workflow-lint --no-audit --no-fund --loglevel=error >/dev/null
+fi

