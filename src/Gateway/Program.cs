@@ -1,6 +1,9 @@
 using Provisioning.Gateway;
 using Provisioning.Gateway.Api;
+using Provisioning.Gateway.Callbacks;
+using Provisioning.Gateway.GitHubEvents;
 using Provisioning.Gateway.Health;
+using Provisioning.Gateway.Operators;
 using Provisioning.Gateway.Webhooks;
 using Provisioning.ServiceDefaults;
 
@@ -9,13 +12,20 @@ builder.AddProvisioningClusterClient();
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthApi();
 builder.AddStripeWebhook();
+builder.AddWorkflowCallbacks();
+builder.AddGitHubEvents();
+builder.AddOperatorAccess();
 builder.Services.AddProvisioningApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealthApi();
 app.MapStripeWebhook();
+app.MapWorkflowCallbacks();
+app.MapGitHubEvents();
 app.MapProvisioningApi();
 
 return await app.RunOrExplainAsync();

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Provisioning.Gateway.Jobs;
+using Provisioning.Jobs;
 
 namespace Provisioning.Gateway.Api;
 
-/// <summary>The RFC 7807 problem answers the query API gives.</summary>
+/// <summary>The RFC 7807 problem answers the API gives.</summary>
 public static class ApiProblems
 {
     public static ProblemHttpResult NotFound(string what, string id) =>
@@ -17,4 +19,23 @@ public static class ApiProblems
             errors,
             title: "Invalid query parameter",
             detail: string.Join(" ", errors.SelectMany(e => e.Value.Select(message => $"{e.Key}: {message}"))));
+
+    /// <summary>
+    /// 409: the job refused the action in its current state (a stale attempt's run, a second claim, anything after a terminal
+    /// status, a retry of a job that has not ended). <c>detail</c> says why; <c>jobStatus</c> and <c>attempt</c> are the job's now.
+    /// (The job's status is not in <c>status</c>: RFC 7807 gives that member to the HTTP status, and a second one would make
+    /// the JSON ambiguous.)
+    /// </summary>
+    public static ProblemHttpResult JobConflict(JobSnapshot job, string? reason) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Not allowed in the job's current state",
+            detail: reason ?? $"The job is {JobStatusNames.Name(job.Status)} on attempt {job.Attempt}.",
+            extensions: new Dictionary<string, object?>
+            {
+                ["reason"] = "conflict",
+                ["jobId"] = job.JobId,
+                ["jobStatus"] = JobStatusNames.Name(job.Status),
+                ["attempt"] = job.Attempt,
+            });
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Provisioning.Gateway.Jobs;
+using Provisioning.Gateway.Operators;
 
 namespace Provisioning.Gateway.Api;
 
@@ -22,13 +23,15 @@ public static class ProvisioningApiExtensions
     }
 
     /// <summary>
-    /// The read-only query API under <c>/api</c>: jobs, a user's jobs, subscriptions and Stripe events (docs/api.md).
+    /// The API under <c>/api</c>: jobs, a user's jobs, subscriptions and Stripe events (docs/api.md), readable as the
+    /// <see cref="OperatorAccess.ReadPolicy"/> allows, and the operator actions on jobs (docs/operators.md).
     /// Answers 503 with <c>Retry-After</c> while the cluster or the database is unreachable.
     /// </summary>
     public static IEndpointRouteBuilder MapProvisioningApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<UnavailableFilter>();
+        var api = app.MapGroup("/api").AddEndpointFilter<UnavailableFilter>().RequireAuthorization(OperatorAccess.ReadPolicy);
         api.MapJobsApi();
+        api.MapOperatorApi();
         api.MapSubscriptionsApi();
         api.MapStripeEventsApi();
         return app;

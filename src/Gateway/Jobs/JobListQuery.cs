@@ -6,13 +6,14 @@ namespace Provisioning.Gateway.Jobs;
 
 /// <summary>
 /// Lists jobs from the read model (<c>jobs</c>, <c>db/0005_read_model.sql</c>) newest first, by keyset pagination on
-/// <c>(created_at, job_id)</c>, which the indexes of that table serve for all jobs, by status and by user.
+/// <c>(created_at, job_id)</c>, which the indexes of that table serve for all jobs, by status and by user. The columns of
+/// <c>db/0006_callbacks.sql</c> (output, last heartbeat, run attempt) are read too.
 /// </summary>
 public sealed class JobListQuery(NpgsqlDataSource dataSource)
 {
     private const string Select = """
         SELECT job_id, stripe_event_id, user_id, agent_id, region, status, attempt, run_id, run_url,
-               created_at, updated_at, last_error
+               created_at, updated_at, last_error, output::text, last_heartbeat_at, run_attempt
         FROM jobs
         """;
 
@@ -90,8 +91,11 @@ public sealed class JobListQuery(NpgsqlDataSource dataSource)
             Attempt: reader.GetInt32(6),
             RunId: reader.IsDBNull(7) ? null : reader.GetString(7),
             RunUrl: reader.IsDBNull(8) ? null : reader.GetString(8),
+            RunAttempt: reader.IsDBNull(14) ? null : reader.GetInt32(14),
             CreatedAt: reader.GetFieldValue<DateTimeOffset>(9),
             UpdatedAt: reader.GetFieldValue<DateTimeOffset>(10),
-            LastError: reader.IsDBNull(11) ? null : reader.GetString(11));
+            LastHeartbeatAt: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+            LastError: reader.IsDBNull(11) ? null : reader.GetString(11),
+            Output: reader.IsDBNull(12) ? null : JobOutput.Parse(reader.GetString(12)));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Provisioning.Jobs;
 
 namespace Provisioning.Gateway.Jobs;
@@ -13,9 +14,12 @@ public sealed record JobSummary(
     int Attempt,
     string? RunId,
     string? RunUrl,
+    int? RunAttempt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    string? LastError);
+    DateTimeOffset? LastHeartbeatAt,
+    string? LastError,
+    JsonElement? Output);
 
 /// <summary>One page of a listing, newest first; <c>nextCursor</c> is null on the last page.</summary>
 public sealed record JobPage(IReadOnlyList<JobSummary> Items, string? NextCursor);

@@ -95,7 +95,8 @@ public sealed class JobsApiTests(TestSystem system)
         Assert.Equal("application/json", page.ContentType);
         var item = Assert.Single(page.Body.GetProperty("items").EnumerateArray());
         Assert.Equal(
-            ["agentId", "attempt", "createdAt", "jobId", "lastError", "region", "runId", "runUrl", "status", "stripeEventId", "updatedAt", "userId"],
+            ["agentId", "attempt", "createdAt", "jobId", "lastError", "lastHeartbeatAt", "output", "region", "runAttempt", "runId", "runUrl", "status",
+             "stripeEventId", "updatedAt", "userId"],
             item.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(job.JobId, item.GetProperty("jobId").GetString());
         Assert.Equal(job.StripeEventId, item.GetProperty("stripeEventId").GetString());

@@ -40,7 +40,8 @@ public sealed class LookupApiTests(TestSystem system)
         Assert.True(answer.Status == HttpStatusCode.OK, answer.ToString());
         var job = answer.Body;
         Assert.Equal(
-            ["agentId", "attempt", "createdAt", "history", "jobId", "lastError", "region", "runId", "runUrl", "status", "stripeEventId", "updatedAt", "userId"],
+            ["agentId", "attempt", "createdAt", "history", "jobId", "lastError", "lastHeartbeatAt", "output", "region", "runAttempt", "runId", "runUrl",
+             "status", "stripeEventId", "updatedAt", "userId"],
             job.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(jobId, job.GetProperty("jobId").GetString());
         Assert.Equal(created.StripeEventId, job.GetProperty("stripeEventId").GetString());
@@ -53,7 +54,7 @@ public sealed class LookupApiTests(TestSystem system)
         // The job may have moved on since it was created (dispatch runs by itself): what it had then is a prefix of its history now.
         var history = job.GetProperty("history").EnumerateArray().ToArray();
         Assert.InRange(history.Length, created.History.Count, int.MaxValue);
-        Assert.Equal(["actor", "at", "from", "reason", "to"], history[0].EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["actor", "actorName", "at", "from", "reason", "to"], history[0].EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(JsonValueKind.Null, history[0].GetProperty("from").ValueKind);
         foreach (var (expected, actual) in created.History.Zip(history))
         {

@@ -76,6 +76,11 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
             ["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/'),
             ["Stripe__WebhookSecrets__0"] = TestSecrets.StripeWebhookSecret,
             ["Stripe__WebhookSecrets__1"] = TestSecrets.StripeWebhookSecretPrevious,
+            ["Callbacks__Secrets__0"] = TestSecrets.CallbackSecret,
+            ["Callbacks__Secrets__1"] = TestSecrets.CallbackSecretPrevious,
+            ["GitHub__WebhookSecret"] = TestSecrets.GitHubWebhookSecret,
+            [$"Gateway__OperatorKeys__{TestSecrets.OperatorName}"] = TestSecrets.OperatorKey,
+            [$"Gateway__OperatorKeys__{TestSecrets.SecondOperatorName}"] = TestSecrets.SecondOperatorKey,
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Provisioning.Gateway.Callbacks;
+
+public static class CallbackApi
+{
+    /// <summary>
+    /// Registers the workflow callback endpoint with its settings (<see cref="CallbackOptions"/>, from <c>Callbacks:Secrets</c>
+    /// and the original app's <c>GITHUB_CALLBACK_SECRET</c>): the gateway stops at start when no valid secret is configured.
+    /// </summary>
+    public static IHostApplicationBuilder AddWorkflowCallbacks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallbackOptions>, CallbackOptionsValidation>());
+        builder.Services.AddOptions<CallbackOptions>()
+            .BindConfiguration(CallbackOptions.Section)
+            .Configure<IConfiguration>((options, configuration) => options.LegacySecret = configuration[CallbackOptions.LegacySecretVariable])
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CallbackSignatureVerifier>();
+        builder.Services.AddSingleton<CallbackHandler>();
+        return builder;
+    }
+
+    /// <summary><c>POST /api/webhooks/github</c>: the provisioning workflow's signed callbacks. See docs/callbacks.md.</summary>
+    public static IEndpointRouteBuilder MapWorkflowCallbacks(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/webhooks").WithTags("Webhooks")
+            .MapPost("/github", ReceiveCallbackAsync).WithName("WorkflowCallback");
+        return app;
+    }
+
+    private static Task<Results<Ok<CallbackReceipt>, ProblemHttpResult>> ReceiveCallbackAsync(
+        HttpRequest request, CallbackHandler handler, CancellationToken cancellationToken) =>
+        handler.HandleAsync(request, cancellationToken);
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Provisioning.Gateway.Webhooks;
+using Provisioning.Jobs;
+
+namespace Provisioning.Gateway.GitHubEvents;
+
+/// <summary>
+/// Receives one GitHub webhook delivery: checks <c>X-Hub-Signature-256</c> over the raw body, then hands a completed
+/// <c>workflow_run</c> to the job it belongs to, which ends the attempt at once if its current run failed without reporting.
+/// Everything else is acknowledged and ignored. A refused delivery changes nothing and calls no grain.
+/// </summary>
+public sealed class GitHubEventsHandler(
+    IOptions<GitHubEventsOptions> options,
+    GitHubSignatureVerifier verifier,
+    RunJobLookup lookup,
+    IGrainFactory grains,
+    TimeProvider time,
+    ILogger<GitHubEventsHandler> logger)
+{
+    /// <summary>The largest body accepted: 1 MiB (a <c>workflow_run</c> event is about 25 KiB).</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>How long finding and telling the job may take.</summary>
+    public static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(15);
+
+    /// <summary>The <c>Retry-After</c> of a 503.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
+
+    public async Task<Results<Ok<GitHubEventReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
+        if (!options.Value.IsConfigured)
+        {
+            GitHubEventsLog.NotConfigured(logger, deliveryId);
+            return Problem(StatusCodes.Status503ServiceUnavailable, "not-configured", "Not configured",
+                $"This gateway does not take GitHub webhooks: {GitHubEventsOptions.SecretKey} is not configured.");
+        }
+
+        var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Reject(request, deliveryId, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
+                $"The body is larger than {MaxBodyBytes / 1024} KiB.");
+        }
+
+        var signature = request.Headers["X-Hub-Signature-256"].ToString();
+        if (!verifier.IsValid(signature, body))
+        {
+            var missing = string.IsNullOrEmpty(signature);
+            return Reject(request, deliveryId, StatusCodes.Status401Unauthorized,
+                missing ? "signature-missing" : "signature-mismatch",
+                missing ? "Missing signature" : "Signature mismatch",
+                missing
+                    ? "The X-Hub-Signature-256 header is missing: set a secret on the webhook."
+                    : "X-Hub-Signature-256 does not match the body with the configured webhook secret.");
+        }
+
+        var gitHubEvent = request.Headers["X-GitHub-Event"].ToString();
+        if (string.IsNullOrEmpty(gitHubEvent) || string.IsNullOrEmpty(deliveryId))
+        {
+            return Reject(request, deliveryId, StatusCodes.Status400BadRequest, "headers-missing", "Missing headers",
+                "A GitHub delivery carries the X-GitHub-Event and X-GitHub-Delivery headers.");
+        }
+
+        if (gitHubEvent != "workflow_run")
+        {
+            return Ignore(deliveryId, gitHubEvent, gitHubEvent == "ping" ? "ping: the webhook reaches this gateway" : $"event {gitHubEvent} is not handled");
+        }
+
+        var (run, error) = WorkflowRunEvent.Read(body);
+        if (run is null)
+        {
+            return Reject(request, deliveryId, StatusCodes.Status400BadRequest, "invalid-event", "Invalid event", $"Not a workflow_run event: {error}.");
+        }
+
+        if (run.Action != "completed")
+        {
+            return Ignore(deliveryId, gitHubEvent, $"action {run.Action} needs no action");
+        }
+
+        return await ApplyAsync(deliveryId, run, request.HttpContext.Response, cancellationToken);
+    }
+
+    private async Task<Results<Ok<GitHubEventReceipt>, ProblemHttpResult>> ApplyAsync(
+        string deliveryId, WorkflowRunEvent run, HttpResponse response, CancellationToken cancellationToken)
+    {
+        const string Event = "workflow_run";
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(CallDeadline);
+            if (await lookup.FindAsync(run, deadline.Token) is not { } found)
+            {
+                return Ignore(deliveryId, Event, $"run {run.RunId} belongs to no job");
+            }
+
+            var (jobId, foundBy) = found;
+
+            var result = await grains.GetGrain<IProvisioningJobGrain>(jobId)
+                .HandleRunCompletedAsync(run.RunId, run.Conclusion ?? "", deliveryId)
+                .WaitAsync(CallDeadline, time, cancellationToken);
+            if (result is { Outcome: JobActionOutcome.Done or JobActionOutcome.Duplicate, Job: { } job })
+            {
+                GitHubEventsLog.Applied(logger, deliveryId, run.RunId, run.Conclusion, jobId, foundBy, result.Outcome, job.Status, job.Attempt);
+                return TypedResults.Ok(new GitHubEventReceipt(
+                    true, Event, jobId, job.Status, job.Attempt, result.Outcome == JobActionOutcome.Duplicate, null));
+            }
+
+            return Ignore(deliveryId, Event, result.Outcome == JobActionOutcome.NotFound ? $"no job has the id {jobId}" : result.Reason ?? "nothing to do", jobId);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The database or the cluster is down, or the deadline passed: nothing is known to be applied.
+            GitHubEventsLog.Failed(logger, deliveryId, run.RunId, ex);
+            response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Event not applied",
+                "The job could not be found or told right now; deliver the event again later.");
+        }
+    }
+
+    private Ok<GitHubEventReceipt> Ignore(string deliveryId, string gitHubEvent, string why, string? jobId = null)
+    {
+        GitHubEventsLog.Ignored(logger, deliveryId, gitHubEvent, why);
+        return TypedResults.Ok(GitHubEventReceipt.Ignoring(gitHubEvent, why, jobId));
+    }
+
+    private ProblemHttpResult Reject(HttpRequest request, string? deliveryId, int status, string reason, string title, string detail)
+    {
+        GitHubEventsLog.Rejected(logger, deliveryId, status, reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
+        return Problem(status, reason, title, detail);
+    }
+
+    private static ProblemHttpResult Problem(int status, string reason, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: new Dictionary<string, object?> { ["reason"] = reason });
+}

@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Provisioning.Gateway.Operators;
+
+/// <summary>
+/// The <c>OperatorKey</c> authentication scheme: a key sent as <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key: &lt;key&gt;</c>
+/// that matches one of <c>Gateway:OperatorKeys</c> makes the request that operator's, named by the key's name. A challenge
+/// answers 401 with <c>WWW-Authenticate: Bearer</c> and an RFC 7807 problem.
+/// </summary>
+public sealed class OperatorKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    OperatorKeyRing keys,
+    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    private const string Realm = "provisioning";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = PresentedKey(Request);
+        if (presented is null)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (keys.NameOf(presented) is not { } name)
+        {
+            OperatorLog.KeyRejected(Logger, Request.Method, Request.Path, Context.Connection.RemoteIpAddress?.ToString());
+            return Task.FromResult(AuthenticateResult.Fail("The operator key is not valid."));
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, "operator")], Scheme.Name);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var presented = PresentedKey(Request) is not null;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = presented
+            ? $"Bearer realm=\"{Realm}\", error=\"invalid_token\""
+            : $"Bearer realm=\"{Realm}\"";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = presented ? "Operator key not valid" : "Operator key required",
+                Detail = presented
+                    ? "The key sent is not one of the configured operator keys."
+                    : $"Send an operator key as Authorization: Bearer <key> or {ApiKeyHeader}: <key>.",
+            },
+        });
+    }
+
+    /// <summary>The key the request presents, or null: <c>Authorization: Bearer</c> first, then <c>X-Api-Key</c>.</summary>
+    private static string? PresentedKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization[7..].Trim() is { Length: > 0 } bearer)
+        {
+            return bearer;
+        }
+
+        return request.Headers[ApiKeyHeader].ToString().Trim() is { Length: > 0 } apiKey ? apiKey : null;
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Provisioning.Gateway.Operators;
+
+/// <summary>Reading the API: an operator may always; anyone may while <see cref="ReadAccess.RequireKey"/> is false.</summary>
+public sealed class ReadAccessRequirement : IAuthorizationRequirement;
+
+internal sealed class ReadAccessHandler(ReadAccess readAccess) : AuthorizationHandler<ReadAccessRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ReadAccessRequirement requirement)
+    {
+        if (context.User.Identity is { IsAuthenticated: true, AuthenticationType: OperatorAccess.Scheme } || !readAccess.RequireKey)
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,35 @@
+using Npgsql;
+using NpgsqlTypes;
+using Provisioning.Gateway.Jobs;
+using Provisioning.Jobs;
+
+namespace Provisioning.Gateway.Operators;
+
+/// <summary>The jobs a bulk retry matches, from the read model: a status, last changed at or after a time, oldest change first.</summary>
+public sealed class RetryCandidatesQuery(NpgsqlDataSource dataSource)
+{
+    public async Task<IReadOnlyList<string>> FindAsync(JobStatus status, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT job_id FROM jobs
+            WHERE status = $1{(since is null ? "" : " AND updated_at >= $3")}
+            ORDER BY updated_at, job_id
+            LIMIT $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JobStatusNames.Name(status), NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer });
+        if (since is { } at)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        }
+
+        var jobIds = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            jobIds.Add(reader.GetString(0));
+        }
+
+        return jobIds;
+    }
+}
