@@ -47,6 +47,10 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
                 ["Simulator__Token"] = TestSecrets.GitHubToken,
                 ["Simulator__Owner"] = "acme",
                 ["Simulator__Repo"] = "agents",
+                // The simulator plays each dispatched run: signed claim, heartbeats, complete to the gateway.
+                ["Simulator__CallbackSecret"] = TestSecrets.CallbackSecret,
+                ["Simulator__HeartbeatInterval"] = "00:00:01",
+                ["Simulator__ProvisionDuration"] = "00:00:02",
             });
             Cluster.SiloSettings["GitHub__ApiBaseUrl"] = _simulator.BaseUrl.ToString();
             Cluster.SiloSettings["Orleans__Options__Reminders__MinimumReminderPeriod"] = "00:00:01";
