@@ -48,7 +48,9 @@ public static class JobCallbacks
         };
         if (result.Outcome == JobActionOutcome.Done)
         {
+            // Remembered durably even when nothing else changed, so a replay after a deactivation is still a duplicate.
             Remember(job, callback.CallbackId);
+            result.Effect = result.Effect == Effect.None ? Effect.Saved : result.Effect;
         }
 
         return result;

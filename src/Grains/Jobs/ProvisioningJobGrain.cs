@@ -119,9 +119,14 @@ public sealed partial class ProvisioningJobGrain(
             return NotFound();
         }
 
-        if (Job.Status is not (JobStatus.Failed or JobStatus.Cancelled) || Job.SlotReleasePending)
+        if (Job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
         {
             return Result(JobActionOutcome.Conflict, $"only a failed or cancelled job can be retried; this one is {Job.Status.ToString().ToLowerInvariant()}");
+        }
+
+        if (Job.SlotReleasePending)
+        {
+            return Result(JobActionOutcome.Conflict, "the job is still freeing its user's slot; retry in a moment");
         }
 
         var admission = await GrainFactory.GetGrain<IUserGrain>(Job.UserId).AdmitAsync(JobId);

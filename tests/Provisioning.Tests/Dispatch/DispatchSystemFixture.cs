@@ -3,12 +3,18 @@ using Provisioning.Tests.Infrastructure;
 
 namespace Provisioning.Tests.Dispatch;
 
-/// <summary>The service with its dispatcher pointed at the GitHub Actions simulator; at most 3 requests per attempt.</summary>
+/// <summary>The service with its dispatcher pointed at the GitHub Actions simulator (whose runs stay silent); at most 3 requests per attempt.</summary>
 public sealed class DispatchSystemFixture : IAsyncLifetime
 {
     public TestSystem System { get; } = new() { WithSimulator = true, SiloSettings = { ["Dispatch__MaxTries"] = "3" } };
 
-    public Task InitializeAsync() => System.InitializeAsync();
+    public async Task InitializeAsync()
+    {
+        await System.InitializeAsync();
+
+        // These tests follow dispatches only: the simulator's runs stay silent, so jobs rest at "dispatched".
+        await System.Simulator.AddBehaviourAsync(new SimulatorBehaviour("silent", Times: 0));
+    }
 
     public Task DisposeAsync() => System.DisposeAsync();
 

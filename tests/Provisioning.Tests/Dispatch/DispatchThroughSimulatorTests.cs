@@ -32,7 +32,7 @@ public sealed class DispatchThroughSimulatorTests(DispatchSystemFixture fixture)
         Assert.Equal(job.AgentId, inputs.GetProperty("agent_id").GetString());
         Assert.Equal("eu-west", inputs.GetProperty("region").GetString());
         Assert.Equal("1", inputs.GetProperty("attempt").GetString());
-        Assert.Equal("http://127.0.0.1:9/api/webhooks/github", inputs.GetProperty("callback_url").GetString());
+        Assert.Equal(new Uri(fixture.System.Cluster.PublicGatewayUrl, "api/webhooks/github").ToString(), inputs.GetProperty("callback_url").GetString());
         Assert.Contains(job.History, e => e is { From: JobStatus.Queued, To: JobStatus.Dispatched });
     }
 

@@ -18,6 +18,14 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
 
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>
+    /// Where the first gateway started listens; the silos give it to workflow runs as their callback address.
+    /// Chosen before any silo starts, so the simulator's runs call back to the real gateway.
+    /// </summary>
+    public Uri PublicGatewayUrl { get; } = new($"http://127.0.0.1:{FreePort.Next()}/");
+
+    private bool _publicGatewayStarted;
+
     public string ClusterId { get; } = $"proc-{Guid.NewGuid():N}"[..20];
 
     public const string ServiceId = "provisioning-tests";
@@ -36,7 +44,6 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         ["GitHub__Repo"] = "agents",
         // Nothing listens there: tests that follow dispatches point the silos at the GitHub Actions simulator.
         ["GitHub__ApiBaseUrl"] = "http://127.0.0.1:9/",
-        ["Gateway__PublicUrl"] = "http://127.0.0.1:9/",
     };
 
     public IReadOnlyList<HostProcess> Processes => _processes;
@@ -58,6 +65,7 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
             ["Orleans__SiloName"] = name,
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
         };
+        settings.TryAdd("Gateway__PublicUrl", PublicGatewayUrl.ToString());
         var silo = HostProcess.Start("Silo", settings, name);
         _processes.Add(silo);
         await silo.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
@@ -67,7 +75,8 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
     /// <summary>Starts the gateway process and waits until its <c>/healthz</c> answers; returns its base address.</summary>
     public async Task<(HostProcess Process, Uri BaseAddress)> StartGatewayAsync(IDictionary<string, string?>? extra = null)
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var url = _publicGatewayStarted ? new Uri($"http://127.0.0.1:{FreePort.Next()}") : PublicGatewayUrl;
+        _publicGatewayStarted = true;
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Provisioning"] = ConnectionString,
