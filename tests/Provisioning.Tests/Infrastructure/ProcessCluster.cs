@@ -72,7 +72,7 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>Starts the gateway process and waits until its <c>/healthz</c> answers; returns its base address.</summary>
+    /// <summary>Starts the gateway process and waits until its <c>/readyz</c> answers 200; returns its base address.</summary>
     public async Task<(HostProcess Process, Uri BaseAddress)> StartGatewayAsync(IDictionary<string, string?>? extra = null)
     {
         var url = _publicGatewayStarted ? new Uri($"http://127.0.0.1:{FreePort.Next()}") : PublicGatewayUrl;
@@ -99,8 +99,9 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         var gateway = HostProcess.Start("Gateway", settings, "gateway");
         _processes.Add(gateway);
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
-        await Eventually.UntilAsync(async () => (await http.GetAsync("/healthz")).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(60), "the gateway's /healthz");
+        // Ready, not only up: the gateway serves HTTP before its Orleans client has found a silo.
+        await Eventually.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(60), "the gateway's /readyz");
         return (gateway, url);
     }
 
