@@ -142,7 +142,7 @@ public sealed class CallbackProtocolTests(CallbackSystemFixture fixture)
     {
         var run = await fixture.DispatchedRunAsync(await fixture.CreateJobAsync());
         var (gateway, url) = await fixture.System.Cluster.StartGatewayAsync(
-            new Dictionary<string, string?> { ["Orleans__ClusterId"] = $"no-silos-{Guid.NewGuid():N}"[..20] });
+            new Dictionary<string, string?> { ["Orleans__ClusterId"] = $"no-silos-{Guid.NewGuid():N}"[..20] }, waitUntilReady: false);
         try
         {
             using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };

@@ -72,8 +72,12 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>Starts the gateway process and waits until its <c>/readyz</c> answers 200; returns its base address.</summary>
-    public async Task<(HostProcess Process, Uri BaseAddress)> StartGatewayAsync(IDictionary<string, string?>? extra = null)
+    /// <summary>
+    /// Starts the gateway process and waits until its <c>/readyz</c> answers 200 (or only <c>/healthz</c>, for a gateway that
+    /// is meant to find no cluster); returns its base address.
+    /// </summary>
+    public async Task<(HostProcess Process, Uri BaseAddress)> StartGatewayAsync(
+        IDictionary<string, string?>? extra = null, bool waitUntilReady = true)
     {
         var url = _publicGatewayStarted ? new Uri($"http://127.0.0.1:{FreePort.Next()}") : PublicGatewayUrl;
         _publicGatewayStarted = true;
@@ -100,8 +104,9 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         _processes.Add(gateway);
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
         // Ready, not only up: the gateway serves HTTP before its Orleans client has found a silo.
-        await Eventually.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(60), "the gateway's /readyz");
+        var probe = waitUntilReady ? "/readyz" : "/healthz";
+        await Eventually.UntilAsync(async () => (await http.GetAsync(probe)).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(60), $"the gateway's {probe}");
         return (gateway, url);
     }
 
