@@ -1,6 +1,7 @@
 using Provisioning.Gateway;
 using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Callbacks;
+using Provisioning.Gateway.Dashboard;
 using Provisioning.Gateway.GitHubEvents;
 using Provisioning.Gateway.Health;
 using Provisioning.Gateway.Operators;
@@ -20,6 +21,7 @@ builder.Services.AddProvisioningApi();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseJobsDashboard();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapHealthApi();

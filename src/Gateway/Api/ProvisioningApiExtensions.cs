@@ -19,6 +19,7 @@ public static class ProvisioningApiExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         });
         services.AddSingleton<JobListQuery>();
+        services.AddSingleton<JobCountsQuery>();
         return services;
     }
 

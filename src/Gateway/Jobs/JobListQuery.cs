@@ -32,6 +32,12 @@ public sealed class JobListQuery(NpgsqlDataSource dataSource)
             conditions.Add($"user_id = {Add(command, userId, NpgsqlDbType.Text)}");
         }
 
+        if (request.Search is { } search)
+        {
+            var text = Add(command, search, NpgsqlDbType.Text);
+            conditions.Add($"(strpos(job_id, {text}) > 0 OR strpos(user_id, {text}) > 0 OR strpos(agent_id, {text}) > 0)");
+        }
+
         if (request.After is { } after)
         {
             conditions.Add(

@@ -7,6 +7,10 @@ public sealed record JobListRequest(JobStatus? Status, string? UserId, int Limit
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
+    public const int MaxSearchLength = 200;
+
+    /// <summary>Optional search text (<c>q</c>): only jobs whose job id, user id or agent id contains it.</summary>
+    public string? Search { get; init; }
 
     /// <summary>
     /// Validates the query parameters as sent. On failure <paramref name="errors"/> names each bad parameter
@@ -14,7 +18,7 @@ public sealed record JobListRequest(JobStatus? Status, string? UserId, int Limit
     /// </summary>
     public static bool TryParse(
         string? status, string? userId, string? limit, string? cursor,
-        out JobListRequest request, out Dictionary<string, string[]> errors)
+        out JobListRequest request, out Dictionary<string, string[]> errors, string? search = null)
     {
         errors = [];
         JobStatus? statusFilter = null;
@@ -42,7 +46,16 @@ public sealed record JobListRequest(JobStatus? Status, string? UserId, int Limit
             errors["cursor"] = ["not a cursor this API returned; pass nextCursor from the previous page as it is."];
         }
 
-        request = new JobListRequest(statusFilter, string.IsNullOrEmpty(userId) ? null : userId, pageSize, after);
+        search = search?.Trim();
+        if (search is { Length: > MaxSearchLength })
+        {
+            errors["q"] = [$"the search text is longer than {MaxSearchLength} characters."];
+        }
+
+        request = new JobListRequest(statusFilter, string.IsNullOrEmpty(userId) ? null : userId, pageSize, after)
+        {
+            Search = string.IsNullOrEmpty(search) ? null : search,
+        };
         return errors.Count == 0;
     }
 }

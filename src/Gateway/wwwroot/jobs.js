@@ -1,0 +1,129 @@
+import { attention, describeProblem, el, formatTime, request } from './api.js';
+
+const pollMs = 3000;
+const pageSize = 50;
+const statusSelect = document.getElementById('status');
+const searchInput = document.getElementById('search');
+const rows = document.getElementById('rows');
+const more = document.getElementById('more');
+const message = document.getElementById('message');
+const empty = document.getElementById('empty');
+const counts = document.getElementById('counts');
+
+// How many pages the operator opened with "More": each refresh reloads that many, so rows stay put.
+let pages = 1;
+let nextCursor = null;
+let generation = 0;
+
+function showMessage(text) {
+  message.hidden = !text;
+  message.textContent = text ?? '';
+}
+
+function query(cursor) {
+  const params = new URLSearchParams({ limit: String(pageSize) });
+  if (statusSelect.value) params.set('status', statusSelect.value);
+  if (searchInput.value.trim()) params.set('q', searchInput.value.trim());
+  if (cursor) params.set('cursor', cursor);
+  return `/api/jobs?${params}`;
+}
+
+function renderCounts(body) {
+  counts.replaceChildren(...Object.entries(body).map(([status, count]) => {
+    const item = el('li', null, `count status-${status}`);
+    const button = el('button', null);
+    button.type = 'button';
+    button.dataset.status = status;
+    button.append(el('span', count, 'count-number'), el('span', status, 'count-name'));
+    button.addEventListener('click', () => {
+      statusSelect.value = statusSelect.value === status ? '' : status;
+      reset();
+    });
+    item.append(button);
+    return item;
+  }));
+}
+
+function row(job) {
+  const tr = el('tr');
+  tr.dataset.jobId = job.jobId;
+  const reason = attention(job);
+  if (reason) {
+    tr.classList.add('attention');
+    tr.title = `Needs attention: ${reason}`;
+  }
+  const link = el('a', job.jobId);
+  link.href = `/job.html?id=${encodeURIComponent(job.jobId)}`;
+  const id = el('td', null, 'id');
+  id.dataset.label = 'Job';
+  id.append(link);
+  const cells = [
+    ['Status', job.status, `status status-${job.status}`],
+    ['User', job.userId],
+    ['Agent', job.agentId],
+    ['Region', job.region],
+    ['Attempt', job.attempt],
+    ['Created', formatTime(job.createdAt)],
+    ['Updated', formatTime(job.updatedAt)],
+  ].map(([label, text, className]) => {
+    const td = el('td');
+    td.dataset.label = label;
+    td.append(el('span', text, className));
+    return td;
+  });
+  tr.append(id, ...cells);
+  return tr;
+}
+
+async function refresh() {
+  const mine = ++generation;
+  try {
+    const countAnswer = await request('GET', '/api/jobs/counts');
+    const items = [];
+    let cursor = null;
+    for (let page = 0; page < pages; page++) {
+      const answer = await request('GET', query(cursor));
+      if (answer.status !== 200) {
+        if (mine === generation) showMessage(describeProblem(answer));
+        return;
+      }
+      items.push(...answer.body.items);
+      cursor = answer.body.nextCursor;
+      if (!cursor) break;
+    }
+    if (mine !== generation) return; // a newer refresh (new filter) has started
+    if (countAnswer.status === 200) renderCounts(countAnswer.body);
+    rows.replaceChildren(...items.map(row));
+    nextCursor = cursor;
+    more.hidden = !nextCursor;
+    empty.hidden = items.length > 0;
+    showMessage(null);
+  } catch (error) {
+    if (mine === generation) showMessage(`The gateway is not reachable (${error.message}); retrying.`);
+  }
+}
+
+function reset() {
+  pages = 1;
+  refresh();
+}
+
+more.addEventListener('click', () => {
+  pages += 1;
+  refresh();
+});
+statusSelect.addEventListener('change', reset);
+let typing;
+searchInput.addEventListener('input', () => {
+  clearTimeout(typing);
+  typing = setTimeout(reset, 300);
+});
+document.getElementById('filters').addEventListener('submit', (event) => {
+  event.preventDefault();
+  reset();
+});
+
+refresh();
+setInterval(() => {
+  if (!document.hidden) refresh();
+}, pollMs);
