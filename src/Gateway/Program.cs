@@ -4,6 +4,8 @@ using Provisioning.Gateway.Callbacks;
 using Provisioning.Gateway.Dashboard;
 using Provisioning.Gateway.GitHubEvents;
 using Provisioning.Gateway.Health;
+using Provisioning.Gateway.Observability;
+using Provisioning.Gateway.OpenApi;
 using Provisioning.Gateway.Operators;
 using Provisioning.Gateway.Webhooks;
 using Provisioning.ServiceDefaults;
@@ -17,6 +19,8 @@ builder.AddWorkflowCallbacks();
 builder.AddGitHubEvents();
 builder.AddOperatorAccess();
 builder.Services.AddProvisioningApi();
+builder.Services.AddProvisioningOpenApi();
+builder.AddOrleansDashboard();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -29,5 +33,7 @@ app.MapStripeWebhook();
 app.MapWorkflowCallbacks();
 app.MapGitHubEvents();
 app.MapProvisioningApi();
+app.MapProvisioningOpenApi();
+app.MapOrleansDashboardForOperators();
 
 return await app.RunOrExplainAsync();

@@ -3,6 +3,7 @@ using Provisioning.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddProvisioningSilo();
+builder.AddSiloDashboard();
 
 var app = builder.Build();
 app.MapGet("/healthz", () => TypedResults.Ok(new { status = "up" }));
