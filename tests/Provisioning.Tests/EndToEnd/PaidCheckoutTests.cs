@@ -52,11 +52,19 @@ public sealed class PaidCheckoutTests(PaidCheckoutTests.Fixture fixture) : IClas
         Assert.Equal(runId, dispatch.RunId?.ToString());
     }
 
-    [Fact]
-    public async Task ThreePaidCheckouts_OneUser_ProvisionedOneAfterAnotherInOrder()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ThreePaidCheckouts_OneUser_ProvisionedOneAfterAnotherInOrder(bool secondRunFails)
     {
         var user = StripeEventFactory.NewId("user");
         var checkouts = Enumerable.Range(1, 3).Select(i => StripeEventFactory.CheckoutCompleted(user, $"agent-{i}")).ToArray();
+        var expected = new[] { "succeeded", secondRunFails ? "failed" : "succeeded", "succeeded" };
+        if (secondRunFails)
+        {
+            await fixture.System.Simulator.AddBehaviourAsync(
+                new SimulatorBehaviour("fail", JobId: checkouts[1].Id, Retryable: false, Message: "quota exceeded in region"));
+        }
 
         foreach (var checkout in checkouts)
         {
@@ -64,17 +72,22 @@ public sealed class PaidCheckoutTests(PaidCheckoutTests.Fixture fixture) : IClas
         }
 
         var jobs = new List<JsonElement>();
-        foreach (var checkout in checkouts)
+        for (var i = 0; i < checkouts.Length; i++)
         {
-            jobs.Add(await WaitForStatusAsync(checkout.Id, "succeeded"));
+            jobs.Add(await WaitForStatusAsync(checkouts[i].Id, expected[i]));
         }
 
-        // Never two in progress: each job was claimed only after the one before it had succeeded.
+        // Never two in progress: each job was claimed only after the one before it had ended.
         for (var i = 1; i < jobs.Count; i++)
         {
-            Assert.True(At(jobs[i], "provisioning") >= At(jobs[i - 1], "succeeded"),
+            Assert.True(At(jobs[i], "provisioning") >= At(jobs[i - 1], expected[i - 1]),
                 $"job {i + 1} started provisioning before job {i} ended");
             Assert.Equal("waiting", jobs[i].GetProperty("history")[0].GetProperty("to").GetString());
+        }
+
+        if (secondRunFails)
+        {
+            Assert.Contains("quota exceeded in region", jobs[1].GetProperty("lastError").GetString());
         }
     }
 
