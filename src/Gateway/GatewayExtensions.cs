@@ -1,0 +1,51 @@
+using Provisioning.Gateway.Api;
+using Provisioning.Gateway.Callbacks;
+using Provisioning.Gateway.Dashboard;
+using Provisioning.Gateway.GitHubEvents;
+using Provisioning.Gateway.Health;
+using Provisioning.Gateway.Observability;
+using Provisioning.Gateway.OpenApi;
+using Provisioning.Gateway.Operators;
+using Provisioning.Gateway.Webhooks;
+
+namespace Provisioning.Gateway;
+
+public static class GatewayExtensions
+{
+    /// <summary>
+    /// The gateway's parts: the cluster client, health, Stripe webhooks, workflow callbacks, GitHub's run events,
+    /// operator access, the job API and its OpenAPI document, and the Orleans dashboard.
+    /// </summary>
+    public static WebApplicationBuilder AddProvisioningGateway(this WebApplicationBuilder builder)
+    {
+        builder.AddProvisioningClusterClient();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthApi();
+        builder.AddStripeWebhook();
+        builder.AddWorkflowCallbacks();
+        builder.AddGitHubEvents();
+        builder.AddOperatorAccess();
+        builder.Services.AddProvisioningApi();
+        builder.Services.AddProvisioningOpenApi();
+        builder.AddOrleansDashboard();
+        return builder;
+    }
+
+    /// <summary>The middleware and every endpoint, in order: errors, the jobs dashboard's files, authentication, then the routes.</summary>
+    public static WebApplication MapProvisioningGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseJobsDashboard();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthApi();
+        app.MapStripeWebhook();
+        app.MapWorkflowCallbacks();
+        app.MapGitHubEvents();
+        app.MapProvisioningApi();
+        app.MapProvisioningOpenApi();
+        app.MapOrleansDashboardForOperators();
+        return app;
+    }
+}
