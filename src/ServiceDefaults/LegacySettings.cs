@@ -4,7 +4,8 @@ namespace Provisioning.ServiceDefaults;
 
 /// <summary>
 /// The environment variables of the Next.js app this service replaces, accepted as aliases so that its deployment's
-/// settings work unchanged. An alias is used only when its key is not set.
+/// settings work unchanged. An alias is used only when its key is not set. The gateway's secrets
+/// (<c>STRIPE_WEBHOOK_SECRET</c>, <c>GITHUB_CALLBACK_SECRET</c>) are read by their own options, next to their other secrets.
 /// </summary>
 public static class LegacySettings
 {
@@ -13,7 +14,6 @@ public static class LegacySettings
         ("GITHUB_PAT", "GitHub:Token"),
         ("GITHUB_REPO_OWNER", "GitHub:Owner"),
         ("GITHUB_REPO_NAME", "GitHub:Repo"),
-        ("GITHUB_CALLBACK_SECRET", "Callbacks:Secrets:0"),
         ("NEXT_PUBLIC_APP_URL", "Gateway:PublicUrl"),
     ];
 

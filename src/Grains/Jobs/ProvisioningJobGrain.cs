@@ -219,16 +219,20 @@ public sealed partial class ProvisioningJobGrain(
             return;
         }
 
+        await EnsureReminderAsync();
+        if (Job.Status == JobStatus.Queued)
+        {
+            ScheduleDispatch();
+        }
+    }
+
+    private async Task EnsureReminderAsync()
+    {
         if (!_reminderRegistered)
         {
             var period = dispatchOptions.Value.ReminderPeriod;
             await this.RegisterOrUpdateReminder(OwedWorkReminder, period, period);
             _reminderRegistered = true;
-        }
-
-        if (Job.Status == JobStatus.Queued)
-        {
-            ScheduleDispatch();
         }
     }
 
@@ -317,12 +321,7 @@ public sealed partial class ProvisioningJobGrain(
         }
 
         // The reminder exists before the job ends, so a crash right after cannot leave the user's slot taken.
-        if (!_reminderRegistered)
-        {
-            var period = dispatchOptions.Value.ReminderPeriod;
-            await this.RegisterOrUpdateReminder(OwedWorkReminder, period, period);
-            _reminderRegistered = true;
-        }
+        await EnsureReminderAsync();
 
         if (move())
         {
