@@ -7,6 +7,7 @@
 #   PGPORT_LOCAL                     port of the private PostgreSQL (default 55432)
 #   GitHub__Token (or GITHUB_PAT)    dispatch to GitHub; without it, to the local GitHub Actions simulator
 #   SIMULATOR_URL                    the simulator's address (default http://127.0.0.1:5090)
+#   SIMULATOR_PLAYS_RUNS             1 (default): the simulator plays each run's callbacks; 0: runs stay queued
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(pwd)"
@@ -74,7 +75,7 @@ SIMULATOR_URL="${SIMULATOR_URL:-http://127.0.0.1:5090}"
 if [ -z "${GitHub__Token:-}${GITHUB_PAT:-}" ]; then
   # It plays each run's callbacks to the gateway, signed with the gateway's callback secret.
   Simulator__Token=local-simulator Simulator__Owner=local Simulator__Repo=agents ASPNETCORE_URLS="$SIMULATOR_URL" \
-    Simulator__CallbackSecret="${Callbacks__Secrets__0:-${GITHUB_CALLBACK_SECRET:-}}" \
+    Simulator__CallbackSecret="$([ "${SIMULATOR_PLAYS_RUNS:-1}" = 0 ] || echo "${Callbacks__Secrets__0:-${GITHUB_CALLBACK_SECRET:-}}")" \
     dotnet "$root/tools/ActionsSimulator/bin/Release/net10.0/Provisioning.ActionsSimulator.dll" >"$logs/simulator.log" 2>&1 &
   pids=("$!" "${pids[@]+"${pids[@]}"}")
   export GitHub__Token=local-simulator GitHub__Owner=local GitHub__Repo=agents GitHub__ApiBaseUrl="$SIMULATOR_URL"

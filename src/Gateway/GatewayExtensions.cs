@@ -7,6 +7,7 @@ using Provisioning.Gateway.Observability;
 using Provisioning.Gateway.OpenApi;
 using Provisioning.Gateway.Operators;
 using Provisioning.Gateway.Webhooks;
+using Provisioning.ServiceDefaults;
 
 namespace Provisioning.Gateway;
 
@@ -18,6 +19,7 @@ public static class GatewayExtensions
     /// </summary>
     public static WebApplicationBuilder AddProvisioningGateway(this WebApplicationBuilder builder)
     {
+        builder.Configuration.AddLogLevelDefaults();
         builder.AddProvisioningClusterClient();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthApi();
@@ -31,7 +33,7 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>The middleware and every endpoint, in order: errors, the jobs dashboard's files, authentication, then the routes.</summary>
+    /// <summary>The middleware and every endpoint, in order: errors, the jobs dashboard's files, authentication, admission of webhooks, then the routes.</summary>
     public static WebApplication MapProvisioningGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -39,6 +41,7 @@ public static class GatewayExtensions
         app.UseJobsDashboard();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthApi();
         app.MapStripeWebhook();
         app.MapWorkflowCallbacks();

@@ -17,6 +17,7 @@ public static class SiloExtensions
     public static IHostApplicationBuilder AddProvisioningSilo(this IHostApplicationBuilder builder)
     {
         builder.Configuration.AddLegacyAliases();
+        builder.Configuration.AddLogLevelDefaults();
         var services = builder.Services;
         services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidation>();
         services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateOnStart();

@@ -27,6 +27,7 @@ public static class StripeWebhookApi
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StripeSignatureVerifier>();
         builder.Services.AddSingleton<StripeWebhookHandler>();
+        builder.Services.AddStripeWebhookAdmission();
         return builder;
     }
 
@@ -34,7 +35,8 @@ public static class StripeWebhookApi
     public static IEndpointRouteBuilder MapStripeWebhook(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/api/webhooks").WithTags("Webhooks");
-        webhooks.MapPost("/stripe", ReceiveStripeEventAsync).WithName("StripeWebhook");
+        webhooks.MapPost("/stripe", ReceiveStripeEventAsync).WithName("StripeWebhook")
+            .RequireRateLimiting(StripeWebhookAdmission.Policy);
         return app;
     }
 

@@ -14,4 +14,8 @@ internal static partial class StripeWebhookLog
     [LoggerMessage(EventId = 1103, Level = LogLevel.Error,
         Message = "Stripe event {EventId} ({Type}) could not be recorded within {DeadlineSeconds} s; answered 503 so that Stripe delivers it again")]
     public static partial void RecordFailed(ILogger logger, string eventId, string type, double deadlineSeconds, Exception exception);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Debug,
+        Message = "Stripe delivery refused with 503: too many deliveries in progress (Stripe:MaxConcurrentDeliveries and Stripe:MaxQueuedDeliveries)")]
+    public static partial void Overloaded(ILogger logger);
 }

@@ -18,4 +18,14 @@ public sealed class StripeWebhookOptions
     /// Required: at least one, here or in <c>STRIPE_WEBHOOK_SECRET</c>. Blank entries are ignored.
     /// </summary>
     public string[] WebhookSecrets { get; set; } = [];
+
+    /// <summary>
+    /// <c>Stripe:MaxConcurrentDeliveries</c>: deliveries the gateway records at once. Default 128. Together with
+    /// <see cref="MaxQueuedDeliveries"/> it bounds the work in flight, so an overload is answered at once with 503 and
+    /// <c>Retry-After</c> instead of every delivery slowing down until it times out.
+    /// </summary>
+    public int MaxConcurrentDeliveries { get; set; } = 128;
+
+    /// <summary><c>Stripe:MaxQueuedDeliveries</c>: deliveries that may wait for a free place, oldest first. Default 512; 0 refuses at once.</summary>
+    public int MaxQueuedDeliveries { get; set; } = 512;
 }

@@ -2,7 +2,7 @@ using Provisioning.Tests.Infrastructure;
 
 namespace Provisioning.Tests.Webhooks;
 
-/// <summary>The gateway refuses to start without a Stripe webhook secret and names the key to set.</summary>
+/// <summary>The gateway refuses to start without a Stripe webhook secret, or with limits that admit nothing, and names the key to set.</summary>
 public sealed class StripeWebhookConfigurationTests
 {
     [Fact]
@@ -21,5 +21,24 @@ public sealed class StripeWebhookConfigurationTests
 
         Assert.Equal(1, exitCode);
         Assert.Contains("Stripe:WebhookSecrets", gateway.Output);
+    }
+
+    [Fact]
+    public async Task Gateway_WithNoRoomForDeliveries_ExitsNamingTheKey()
+    {
+        await using var gateway = HostProcess.Start("Gateway", new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Provisioning"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=none",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Stripe__WebhookSecrets__0"] = TestSecrets.StripeWebhookSecret,
+            ["Stripe__MaxConcurrentDeliveries"] = "0",
+            ["Stripe__MaxQueuedDeliveries"] = "-1",
+        });
+
+        var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("configuration error: Stripe:MaxConcurrentDeliveries must be at least 1", gateway.Output);
+        Assert.Contains("configuration error: Stripe:MaxQueuedDeliveries must be 0 or more", gateway.Output);
     }
 }

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Provisioning.Bench;
+
+// The ingest benchmark: see docs/benchmarks.md. bench/run.sh starts the system and runs this against it.
+BenchSettings settings;
+try
+{
+    settings = BenchSettings.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    Console.Error.WriteLine("usage: Provisioning.Bench --gateway URL --simulator URL --connection-string CS --webhook-secret S [--seconds 20] [--overload-seconds 10] [--concurrency 32] [--duplicates 0.1] [--dispatch-samples 200]");
+    return 2;
+}
+
+var inv = CultureInfo.InvariantCulture;
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+{
+    BaseAddress = settings.Gateway,
+    Timeout = TimeSpan.FromSeconds(30),
+};
+var ledger = new Ledger();
+var events = new CheckoutEvents(settings.WebhookSecret);
+var load = new WebhookLoad(http, events, ledger, settings.DuplicateShare);
+var seconds = settings.PhaseDuration;
+
+Console.WriteLine($"baseline: raw 2 KB inserts, {settings.Concurrency} connections, {seconds.TotalSeconds:0} s");
+var (rawTps, synchronousCommit) = await RawInsertBaseline.RunAsync(settings.ConnectionString, settings.Concurrency, seconds);
+Console.WriteLine($"  {rawTps:0} inserts/s (synchronous_commit={synchronousCommit})");
+
+Console.WriteLine("warm-up: 5 s");
+await load.ClosedLoopAsync("warm-up", settings.Concurrency, TimeSpan.FromSeconds(5));
+
+Console.WriteLine($"path: webhooks, {settings.Concurrency} senders, {seconds.TotalSeconds:0} s, {settings.DuplicateShare:P0} redeliveries");
+var path = await load.ClosedLoopAsync("path", settings.Concurrency, seconds);
+var maxRate = path.AcknowledgedPerSecond;
+Console.WriteLine($"  {maxRate:0} webhooks/s");
+
+Console.WriteLine($"half load: {maxRate / 2:0} webhooks/s at a constant rate, {seconds.TotalSeconds:0} s");
+var half = await load.OpenLoopAsync("half load", maxRate / 2, seconds);
+
+Console.WriteLine($"paid to dispatched: {settings.DispatchSamples} checkouts at 20/s");
+var sentAt = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+var noRedeliveries = new WebhookLoad(http, events, ledger, 0);
+var dispatchPhase = await noRedeliveries.OpenLoopAsync(
+    "dispatch", 20, TimeSpan.FromSeconds(settings.DispatchSamples / 20.0), sent: (e, at) => sentAt.TryAdd(e.Id, at));
+
+Console.WriteLine($"overload: {maxRate * 2:0} webhooks/s for {settings.OverloadDuration.TotalSeconds:0} s");
+var overload = await load.OpenLoopAsync("overload", maxRate * 2, settings.OverloadDuration);
+var owedAfterOverload = ledger.Owed.Count;
+var stillOwed = await load.RedeliverOwedAsync(TimeSpan.FromMinutes(2));
+Console.WriteLine($"  {owedAfterOverload} events unacknowledged after the overload; {stillOwed} still unacknowledged after redelivery");
+
+// Wait (with a deadline) for the sampled checkouts' dispatch requests.
+var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+IReadOnlyList<DispatchRequest> dispatches;
+while (true)
+{
+    dispatches = await SimulatorLog.DispatchesAsync(http, settings.Simulator);
+    var seen = dispatches.Select(d => d.JobId).ToHashSet(StringComparer.Ordinal);
+    if (sentAt.Keys.All(seen.Contains) || DateTimeOffset.UtcNow > deadline)
+    {
+        break;
+    }
+
+    await Task.Delay(500);
+}
+
+var firstDispatch = dispatches.GroupBy(d => d.JobId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(d => d.ReceivedAt), StringComparer.Ordinal);
+var paidToDispatched = Percentiles.Of(sentAt
+    .Where(s => firstDispatch.ContainsKey(s.Key))
+    .Select(s => (firstDispatch[s.Key] - s.Value).TotalMilliseconds));
+var notDispatched = sentAt.Keys.Count(id => !firstDispatch.ContainsKey(id));
+
+var verdict = await Checker.CheckAsync(settings.ConnectionString, ledger, dispatches);
+
+Console.WriteLine();
+Console.WriteLine("| phase | deliveries | 2xx | 429/503 + Retry-After | other | timed out | failed | per s (2xx) | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+foreach (var phase in new[] { path, half, dispatchPhase, overload })
+{
+    var l = phase.Latency();
+    Console.WriteLine(string.Create(inv,
+        $"| {phase.Name} | {phase.Total} | {phase.Count(Answer.Acknowledged)} | {phase.Count(Answer.Shed)} | {phase.Count(Answer.Other)} | {phase.Count(Answer.TimedOut)} | {phase.Count(Answer.Failed)} | {phase.AcknowledgedPerSecond:0} | {l.P50:0.0} | {l.P95:0.0} | {l.P99:0.0} | {l.P999:0.0} | {l.Max:0.0} |"));
+}
+
+Console.WriteLine();
+Console.WriteLine(string.Create(inv, $"raw insert baseline: {rawTps:0} per s; ratio webhooks/raw: {maxRate / rawTps:0.00}"));
+Console.WriteLine(string.Create(inv, $"paid to dispatched (webhook sent to dispatch request received): p50 {paidToDispatched.P50:0.0} ms, p99 {paidToDispatched.P99:0.0} ms; not dispatched within 60 s: {notDispatched}"));
+Console.WriteLine($"check: {verdict.Acknowledged} unique events acknowledged, {verdict.Jobs} jobs, {verdict.Lost} lost, {verdict.Duplicates} duplicate dispatches, {verdict.Unacknowledged} never acknowledged, {verdict.JobsWithoutAck} jobs of unacknowledged events");
+
+var pathLatency = path.Latency();
+Console.WriteLine(string.Create(inv,
+    $"ingest_rps={maxRate:0} raw_insert_tps={rawTps:0} ratio={maxRate / rawTps:0.00} p99_ms={pathLatency.P99:0.0} half_load_p99_ms={half.Latency().P99:0.0} dispatch_p50_ms={paidToDispatched.P50:0.0} lost={verdict.Lost}"));
+return verdict.Lost == 0 && verdict.Duplicates == 0 && verdict.Unacknowledged == 0 ? 0 : 1;
