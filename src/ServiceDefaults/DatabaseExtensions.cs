@@ -13,14 +13,15 @@ public static class DatabaseExtensions
 
     /// <summary>
     /// Binds and validates <see cref="DatabaseOptions"/> from <c>ConnectionStrings:Provisioning</c> (the host stops at start
-    /// if it is missing or malformed) and registers one pooled <see cref="NpgsqlDataSource"/> for it.
+    /// if it is missing or malformed), bounding its pools (<see cref="DatabaseOptions.DefaultMaxPoolSize"/>), and registers
+    /// one pooled <see cref="NpgsqlDataSource"/> for it.
     /// </summary>
     public static IServiceCollection AddProvisioningDatabase(this IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidation>());
         services.AddOptions<DatabaseOptions>()
             .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration[DatabaseOptions.ConnectionStringKey] ?? "")
+                options.ConnectionString = DatabaseOptions.WithPoolDefaults(configuration[DatabaseOptions.ConnectionStringKey] ?? ""))
             .ValidateOnStart();
         services.TryAddSingleton(sp =>
             NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));

@@ -8,4 +8,31 @@ public sealed class DatabaseOptions
 
     /// <summary>An Npgsql connection string, e.g. <c>Host=127.0.0.1;Port=5432;Database=provisioning;Username=postgres</c>. Required.</summary>
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// The pool size of each connection pool a process opens (Orleans' providers share one, the read model has one) when
+    /// the connection string names none: 16. Two silos and a gateway then stay within PostgreSQL's default 100
+    /// connections, and a burst waits for a pooled connection instead of opening more than the server takes.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 16;
+
+    /// <summary><see cref="ConnectionString"/> with <c>Maximum Pool Size</c> set to <see cref="DefaultMaxPoolSize"/> unless it sets one.</summary>
+    public static string WithPoolDefaults(string connectionString)
+    {
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase)
+                && !connectionString.Contains("maxpoolsize", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.MaxPoolSize = Math.Max(DefaultMaxPoolSize, builder.MinPoolSize);
+            }
+
+            return builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return connectionString; // Reported by the validation at start.
+        }
+    }
 }
