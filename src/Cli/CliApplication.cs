@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Provisioning.Cli.Commands;
 using Provisioning.Cli.Output;
 
@@ -60,7 +61,7 @@ public static class CliApplication
     private static string CommandPath(ParseResult parse)
     {
         var names = new List<string>();
-        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as CommandResult)
         {
             names.Insert(0, result.Command is RootCommand ? "provisioning" : result.Command.Name);
         }

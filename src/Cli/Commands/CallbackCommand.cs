@@ -92,7 +92,7 @@ public static class CallbackCommand
         var signature = StandardWebhookSigner.Sign(secret, webhookId, timestamp, bytes);
 
         var what = $"{callbackEvent} for job {jobId} (attempt {attempt}, run {runId})";
-        var answer = await client.SendAsync(() => Request(bytes, webhookId, timestamp, signature), cancellationToken);
+        var answer = await client.SendAsync(Request(bytes, webhookId, timestamp, signature), cancellationToken);
         if (answer.Status == System.Net.HttpStatusCode.Conflict)
         {
             throw new CliException(ExitCodes.Conflict, "conflict",

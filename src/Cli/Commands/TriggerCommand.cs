@@ -69,7 +69,7 @@ public static class TriggerCommand
         var checkout = CheckoutEvent.Create(user, agent, region, eventId, now);
         var signature = checkout.Sign(secret, now);
 
-        var answer = await context.Client().SendAsync(() => Delivery(checkout, signature), cancellationToken);
+        var answer = await context.Client().SendAsync(Delivery(checkout, signature), cancellationToken);
         var what = $"{CheckoutEvent.Type} {checkout.EventId}";
         if (!answer.IsSuccess && answer.Member("reason") is { } reason && reason.StartsWith("signature-", StringComparison.Ordinal))
         {

@@ -35,16 +35,16 @@ public sealed class GatewayClient : IDisposable
 
     /// <summary>A GET of the API, with the operator key when one is known (reads need it unless the gateway listens on loopback only).</summary>
     public Task<GatewayAnswer> GetAsync(string path, CancellationToken cancellationToken) =>
-        SendAsync(() => WithKey(new HttpRequestMessage(HttpMethod.Get, path)), cancellationToken);
+        SendAsync(WithKey(new HttpRequestMessage(HttpMethod.Get, path)), cancellationToken);
 
     /// <summary>A POST of a JSON body (or none), with the operator key when one is known.</summary>
     public Task<GatewayAnswer> PostAsync(string path, string? json, CancellationToken cancellationToken) =>
-        SendAsync(() => WithKey(new HttpRequestMessage(HttpMethod.Post, path) { Content = json is null ? null : JsonContent(json) }), cancellationToken);
+        SendAsync(WithKey(new HttpRequestMessage(HttpMethod.Post, path) { Content = json is null ? null : JsonContent(json) }), cancellationToken);
 
-    /// <summary>Sends a request built by <paramref name="build"/>; throws when there is no answer.</summary>
-    public async Task<GatewayAnswer> SendAsync(Func<HttpRequestMessage> build, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="request"/> (and disposes it); throws when there is no answer.</summary>
+    public async Task<GatewayAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var request = build();
+        using var owned = request;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
         try

@@ -37,7 +37,6 @@ public sealed record CheckoutEvent(string EventId, string SessionId, string Json
         session["mode"] = "payment";
         session["metadata"] = metadata;
         session["url"] = null;
-        session["client_reference_id"] = userId;
 
         var stripeEvent = Shape("event.json");
         stripeEvent["id"] = id;
