@@ -11,8 +11,8 @@ public static class Checker
     {
         var acknowledged = ledger.AcknowledgedIds.ToArray();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var command = dataSource.CreateCommand("SELECT job_id FROM jobs WHERE job_id LIKE 'evt\\_bench\\_' || $1 || '\\_%'");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var command = dataSource.CreateCommand("SELECT job_id FROM jobs WHERE starts_with(job_id, $1)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CheckoutEvents.IdPrefix });
         var jobs = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync())
         {

@@ -1,35 +1,24 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using Stripe;
+using Provisioning.Cli.Stripe;
 
 namespace Provisioning.Bench;
 
-/// <summary>Paid <c>checkout.session.completed</c> events in Stripe's own shape, each for a new user, signed like Stripe signs them.</summary>
+/// <summary>
+/// Paid <c>checkout.session.completed</c> events, each for a new user, built and signed the way the CLI's
+/// <c>trigger checkout</c> builds them (Stripe's own shapes, Stripe.net's signature).
+/// </summary>
 public sealed class CheckoutEvents(string secret)
 {
-    private readonly JsonObject _event = Load("event.json");
-    private readonly JsonObject _session = Load("checkout.session.json");
     private long _sequence;
+
+    /// <summary>The prefix of every event id this run sends, so the checker finds exactly its jobs.</summary>
+    public static string IdPrefix { get; } = $"evt_bench_{Environment.ProcessId}_";
 
     public BenchEvent Next()
     {
         var n = Interlocked.Increment(ref _sequence);
-        var run = Environment.ProcessId;
-        var session = _session.DeepClone().AsObject();
-        session["id"] = $"cs_bench_{run}_{n}";
-        session["status"] = "complete";
-        session["payment_status"] = "paid";
-        session["mode"] = "payment";
-        session["metadata"] = new JsonObject { ["userId"] = $"user_bench_{run}_{n}", ["agentId"] = $"agent_{n}", ["region"] = "us-east" };
-        var stripeEvent = _event.DeepClone().AsObject();
-        var id = $"evt_bench_{run}_{n}";
-        stripeEvent["id"] = id;
-        stripeEvent["type"] = "checkout.session.completed";
-        stripeEvent["api_version"] = StripeConfiguration.ApiVersion;
-        stripeEvent["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        stripeEvent["livemode"] = false;
-        stripeEvent["data"] = new JsonObject { ["object"] = session };
-        return new BenchEvent(id, stripeEvent.ToJsonString());
+        var e = CheckoutEvent.Create($"user_bench_{Environment.ProcessId}_{n}", $"agent_{n}", "us-east", $"{IdPrefix}{n}", DateTimeOffset.UtcNow);
+        return new BenchEvent(e);
     }
 
     /// <summary>A delivery of <paramref name="e"/>, signed now.</summary>
@@ -37,15 +26,16 @@ public sealed class CheckoutEvents(string secret)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/stripe")
         {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(e.Json)) { Headers = { { "Content-Type", "application/json; charset=utf-8" } } },
+            Content = new ByteArrayContent(e.Body) { Headers = { { "Content-Type", "application/json; charset=utf-8" } } },
         };
-        request.Headers.TryAddWithoutValidation(
-            "Stripe-Signature", EventUtility.GenerateSignatureHeader(e.Json, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", e.Checkout.Sign(secret, DateTimeOffset.UtcNow));
         return request;
     }
-
-    private static JsonObject Load(string name) =>
-        JsonNode.Parse(System.IO.File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "stripe", name)))!.AsObject();
 }
 
-public sealed record BenchEvent(string Id, string Json);
+public sealed record BenchEvent(CheckoutEvent Checkout)
+{
+    public string Id => Checkout.EventId;
+
+    public byte[] Body { get; } = Encoding.UTF8.GetBytes(Checkout.Json);
+}

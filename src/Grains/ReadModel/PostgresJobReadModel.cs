@@ -6,9 +6,10 @@ namespace Provisioning.Grains.ReadModel;
 
 /// <summary>
 /// Projects job snapshots into the <c>jobs</c> and <c>job_history</c> tables (<c>db/0005_read_model.sql</c>) in one
-/// round trip: a batch of two statements that PostgreSQL runs as one implicit transaction. The job row is written only
-/// when the snapshot is newer than the stored row; history entries are inserted once each. Both statements take the
-/// job row's lock first, so concurrent projections of one job serialize instead of deadlocking.
+/// round trip: a batch of two statements per job that PostgreSQL runs as one implicit transaction. The job row is
+/// written only when the snapshot is newer than the stored row; history entries are inserted once each. The statements
+/// of a batch go in job id order and each job's take its row's lock first, so concurrent batches lock rows in the same
+/// order and serialize instead of deadlocking.
 /// </summary>
 public sealed class PostgresJobReadModel(NpgsqlDataSource dataSource) : IJobReadModel
 {
@@ -43,15 +44,29 @@ public sealed class PostgresJobReadModel(NpgsqlDataSource dataSource) : IJobRead
         ON CONFLICT (job_id, seq) DO NOTHING
         """;
 
-    public async Task ProjectAsync(JobSnapshot job, CancellationToken cancellationToken = default)
+    public Task ProjectAsync(JobSnapshot job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
+        return ProjectManyAsync([job], cancellationToken);
+    }
+
+    /// <summary>Projects several snapshots in one round trip and one transaction: all of them are written, or none.</summary>
+    public async Task ProjectManyAsync(IReadOnlyCollection<JobSnapshot> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 0)
+        {
+            return;
+        }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection)
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var job in jobs.OrderBy(j => j.JobId, StringComparer.Ordinal).ThenBy(j => j.Version))
         {
-            BatchCommands = { JobCommand(job), HistoryCommand(job) },
-        };
+            batch.BatchCommands.Add(JobCommand(job));
+            batch.BatchCommands.Add(HistoryCommand(job));
+        }
+
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
