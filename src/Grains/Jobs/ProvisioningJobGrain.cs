@@ -11,8 +11,10 @@ namespace Provisioning.Grains.Jobs;
 /// One paid checkout's provisioning job (key: the Stripe event id). It persists its state, projects every change into
 /// the read model, dispatches the workflow when queued, and frees its user's slot when it ends. Whatever it still owes
 /// (a dispatch, a slot release) is kept durable by a reminder registered before the work starts; a grain timer does
-/// the short waits of a live activation.
+/// the short waits of a live activation. It is placed on the silo of the event grain that creates it (prefer-local),
+/// so ingesting a checkout crosses no silo boundary between the two.
 /// </summary>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class ProvisioningJobGrain(
     [PersistentState("job", ProvisioningStorage.Name)] IPersistentState<JobState> state,
     IJobReadModel readModel,

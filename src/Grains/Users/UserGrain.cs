@@ -7,8 +7,9 @@ namespace Provisioning.Grains.Users;
 /// <summary>
 /// A user's provisioning slot: at most one in-progress job; later paid jobs wait in order and start by themselves.
 /// This grain never waits on a job grain (jobs call it), so the two can never deadlock: a promotion is sent one-way
-/// and a reminder repeats it until the job confirms.
+/// and a reminder repeats it until the job confirms. It is placed on the silo of the job that first asks for the slot.
 /// </summary>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class UserGrain(
     [PersistentState("user-slot", ProvisioningStorage.Name)] IPersistentState<UserSlotState> state,
     ILogger<UserGrain> logger) : Grain, IUserGrain, IRemindable
