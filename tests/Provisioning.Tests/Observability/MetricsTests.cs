@@ -22,6 +22,8 @@ public sealed class MetricsTests(TelemetrySystem telemetry)
     public async Task Metrics_AfterPaidCheckoutsSucceed_CountersAndHistogramsMovedByWhatHappened()
     {
         const int checkouts = 2;
+        // Other tests of this system leave runs in flight: once every job has ended, nothing but this test moves a counter.
+        await WaitUntilNoJobInProgressAsync();
         var gatewayBefore = await TelemetrySystem.ScrapeAsync(System.GatewayUrl);
         var silosBefore = await ScrapeSilosAsync();
 
@@ -95,6 +97,26 @@ public sealed class MetricsTests(TelemetrySystem telemetry)
             TimeSpan.FromSeconds(30), "metric exports by OTLP");
     }
 
+    [Fact]
+    public async Task GatewayMetrics_RequireKeyForReads_401WithoutKeyAnd200WithKey()
+    {
+        // Under the read policy, like /api/jobs/counts: a gateway that needs a key for reads needs one for /metrics too.
+        var (gateway, url) = await System.Cluster.StartGatewayAsync(new Dictionary<string, string?> { ["Gateway__RequireKeyForReads"] = "true" });
+        try
+        {
+            using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+            using var anonymous = await http.GetAsync("/metrics");
+            var withKey = await TelemetrySystem.ScrapeAsync(url);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.True(withKey.Has("provisioning_jobs"), "the jobs gauge is on the gateway's /metrics");
+        }
+        finally
+        {
+            await gateway.TerminateAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     /// <summary>The same scrape summed over every silo (a job's grain lives on one of them).</summary>
     private async Task<PrometheusText> ScrapeSilosAsync()
     {
@@ -109,6 +131,15 @@ public sealed class MetricsTests(TelemetrySystem telemetry)
 
     private static double Delta(PrometheusText after, PrometheusText before, string name, params (string, string)[] labels) =>
         after.Sum(name, labels) - before.Sum(name, labels);
+
+    private async Task WaitUntilNoJobInProgressAsync() =>
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                using var document = JsonDocument.Parse(await System.Http.GetStringAsync("/api/jobs/counts"));
+                return new[] { "waiting", "queued", "dispatched", "provisioning" }.Sum(s => document.RootElement.GetProperty(s).GetInt32());
+            },
+            inProgress => inProgress == 0, Deadline, "every job of this system to have ended");
 
     private async Task WaitForStatusAsync(string jobId, string status) =>
         await Eventually.UntilAsync(
