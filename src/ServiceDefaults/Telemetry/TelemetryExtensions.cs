@@ -48,7 +48,8 @@ public static class TelemetryExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
-                .AddPrometheusExporter())
+                // Every scrape collects afresh (no cached answer): Prometheus scrapes every few seconds at most.
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
                 .AddSource(ProvisioningTelemetry.Name)
                 .AddSource(ProvisioningTelemetry.OrleansGrainCalls)

@@ -24,8 +24,7 @@ public sealed class MetricsTests(TelemetrySystem telemetry)
         const int checkouts = 2;
         // Other tests of this system leave runs in flight: once every job has ended, nothing but this test moves a counter.
         await WaitUntilNoJobInProgressAsync();
-        var gatewayBefore = await TelemetrySystem.ScrapeAsync(System.GatewayUrl);
-        var silosBefore = await ScrapeSilosAsync();
+        var (gatewayBefore, silosBefore) = await SteadyScrapesAsync();
 
         var events = Enumerable.Range(0, checkouts)
             .Select(_ => StripeEventFactory.CheckoutCompleted(StripeEventFactory.NewId("user"), "agent-metrics"))
@@ -131,6 +130,27 @@ public sealed class MetricsTests(TelemetrySystem telemetry)
 
     private static double Delta(PrometheusText after, PrometheusText before, string name, params (string, string)[] labels) =>
         after.Sum(name, labels) - before.Sum(name, labels);
+
+    /// <summary>Scrapes of the gateway and the silos whose product series no longer change between two scrapes.</summary>
+    private async Task<(PrometheusText Gateway, PrometheusText Silos)> SteadyScrapesAsync()
+    {
+        string? previous = null;
+        return await Eventually.UntilAsync(
+            async () => (await TelemetrySystem.ScrapeAsync(System.GatewayUrl), await ScrapeSilosAsync()),
+            now =>
+            {
+                var series = ProductSeries(now.Item1) + ProductSeries(now.Item2);
+                var steady = series == previous;
+                previous = series;
+                return steady;
+            },
+            Deadline, "the product's metrics to stop changing");
+    }
+
+    private static string ProductSeries(PrometheusText scrape) => string.Join('\n', scrape.Samples
+        .Where(s => s.Name.StartsWith("provisioning_", StringComparison.Ordinal))
+        .Select(s => $"{s.Name}{{{string.Join(',', s.Labels.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"))}}} {s.Value}")
+        .Order());
 
     private async Task WaitUntilNoJobInProgressAsync() =>
         await Eventually.UntilAsync(
