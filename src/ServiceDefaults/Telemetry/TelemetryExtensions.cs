@@ -21,7 +21,7 @@ public static class TelemetryExtensions
     /// ASP.NET Core, HttpClient, Npgsql, Orleans and the .NET runtime, served in Prometheus' text format by
     /// <see cref="MapProvisioningMetrics"/>. Traces: the product's spans, incoming and outgoing HTTP, Orleans grain calls and
     /// Npgsql commands, with the W3C <c>traceparent</c> carried through HTTP and grain calls (hosts add Orleans' activity
-    /// propagation). When <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, all three signals are also exported by OTLP, configured by
+    /// propagation); a database or HTTP call outside any trace starts none (<see cref="BackgroundClientCallSampler"/>). When <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, all three signals are also exported by OTLP, configured by
     /// the standard <c>OTEL_*</c> variables. <paramref name="serviceName"/> is the <c>service.name</c> unless
     /// <c>OTEL_SERVICE_NAME</c> names another.
     /// </summary>
@@ -51,6 +51,7 @@ public static class TelemetryExtensions
                 // Every scrape collects afresh (no cached answer): Prometheus scrapes every few seconds at most.
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new BackgroundClientCallSampler()))
                 .AddSource(ProvisioningTelemetry.Name)
                 .AddSource(ProvisioningTelemetry.OrleansGrainCalls)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbeOrScrape(context.Request.Path))

@@ -57,20 +57,24 @@ public static class OtlpProtobuf
     {
         string traceId = "", spanId = "", name = "";
         string? parent = null;
+        var kind = 0;
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (field, value) in All(span))
+        var reader = new Reader(span);
+        while (reader.Next(out var field, out var wireType))
         {
-            switch (field)
+            switch (field, wireType)
             {
-                case 1: traceId = Convert.ToHexStringLower(value); break;
-                case 2: spanId = Convert.ToHexStringLower(value); break;
-                case 4: parent = value.Length == 0 ? null : Convert.ToHexStringLower(value); break;
-                case 5: name = Encoding.UTF8.GetString(value); break;
-                case 9: AddAttribute(attributes, value); break;
+                case (1, 2): traceId = Convert.ToHexStringLower(reader.Bytes()); break;
+                case (2, 2): spanId = Convert.ToHexStringLower(reader.Bytes()); break;
+                case (4, 2): parent = reader.Bytes() is { Length: > 0 } id ? Convert.ToHexStringLower(id) : null; break;
+                case (5, 2): name = Encoding.UTF8.GetString(reader.Bytes()); break;
+                case (6, 0): kind = (int)reader.Varint(); break;
+                case (9, 2): AddAttribute(attributes, reader.Bytes()); break;
+                default: reader.Skip(wireType); break;
             }
         }
 
-        return new OtlpSpan(service, traceId, spanId, parent, name, attributes);
+        return new OtlpSpan(service, traceId, spanId, parent, name, kind, attributes);
     }
 
     private static OtlpLogRecord ReadLogRecord(byte[] record, string service)

@@ -7,9 +7,15 @@ using Provisioning.Tests.Infrastructure;
 
 namespace Provisioning.Tests.Observability;
 
-/// <summary>A span as an OTLP exporter sent it: ids in lowercase hex, attributes as text, and the sender's <c>service.name</c>.</summary>
+/// <summary>
+/// A span as an OTLP exporter sent it: ids in lowercase hex, its kind (OTLP's numbers: 1 internal, 2 server, 3 client,
+/// 4 producer, 5 consumer), attributes as text, and the sender's <c>service.name</c>.
+/// </summary>
 public sealed record OtlpSpan(
-    string Service, string TraceId, string SpanId, string? ParentSpanId, string Name, IReadOnlyDictionary<string, string> Attributes);
+    string Service, string TraceId, string SpanId, string? ParentSpanId, string Name, int Kind, IReadOnlyDictionary<string, string> Attributes)
+{
+    public const int ClientKind = 3;
+}
 
 /// <summary>A log record as an OTLP exporter sent it: its trace id (null outside a trace), body and attributes as text.</summary>
 public sealed record OtlpLogRecord(string Service, string? TraceId, string? Body, IReadOnlyDictionary<string, string> Attributes);

@@ -69,6 +69,22 @@ public sealed class TracePropagationTests(TelemetrySystem telemetry)
     }
 
     [Fact]
+    public async Task Spans_OfBackgroundDatabaseCalls_AreNotRecorded()
+    {
+        // The silos poll the membership and reminder tables every few seconds: none of those calls may start a trace.
+        var (traceId, jobId) = await DeliverInTraceAsync();
+        await DispatchTraceParentAsync(jobId);
+        await Eventually.UntilAsync(() => Task.FromResult(telemetry.Otlp.Spans.Any(s => s.TraceId == traceId && s.Name == "provisioning.job.dispatch")),
+            Deadline, "the dispatch span to be exported");
+
+        var spans = telemetry.Otlp.Spans.ToArray();
+
+        Assert.Contains(spans, s => s.Kind == OtlpSpan.ClientKind && s.ParentSpanId is not null
+            && (s.Attributes.ContainsKey("db.system.name") || s.Attributes.ContainsKey("db.system")));
+        Assert.DoesNotContain(spans, s => s.Kind == OtlpSpan.ClientKind && s.ParentSpanId is null);
+    }
+
+    [Fact]
     public async Task Logs_OfOneCheckout_CarryTheJobIdAsAPropertyAndTheTraceId()
     {
         var (traceId, jobId) = await DeliverInTraceAsync();
