@@ -9,7 +9,8 @@ public static class ClusterClientExtensions
     /// <summary>
     /// Connects this host to the Orleans cluster as a client, finding silos through the PostgreSQL membership table.
     /// <c>Orleans:ClusterId</c> and <c>Orleans:ServiceId</c> must match the silos' (default <c>provisioning</c> for both).
-    /// The client keeps retrying until a silo answers, so the gateway may start before the silos.
+    /// The client keeps retrying until a silo answers, so the gateway may start before the silos. Grain calls carry the
+    /// caller's trace (W3C <c>traceparent</c>) to the silos.
     /// </summary>
     public static IHostApplicationBuilder AddProvisioningClusterClient(this IHostApplicationBuilder builder)
     {
@@ -23,6 +24,7 @@ public static class ClusterClientExtensions
                 o.ConnectionString = db.Value.ConnectionString;
             }));
             client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
+            client.AddActivityPropagation();
         });
         builder.Services.Configure<ClusterOptions>(o =>
         {

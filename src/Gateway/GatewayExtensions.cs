@@ -15,7 +15,7 @@ public static class GatewayExtensions
 {
     /// <summary>
     /// The gateway's parts: the cluster client, health, Stripe webhooks, workflow callbacks, GitHub's run events,
-    /// operator access, the job API and its OpenAPI document, and the Orleans dashboard.
+    /// operator access, the job API and its OpenAPI document, the Orleans dashboard, and metrics, traces and logs.
     /// </summary>
     public static WebApplicationBuilder AddProvisioningGateway(this WebApplicationBuilder builder)
     {
@@ -30,6 +30,7 @@ public static class GatewayExtensions
         builder.Services.AddProvisioningApi();
         builder.Services.AddProvisioningOpenApi();
         builder.AddOrleansDashboard();
+        builder.AddGatewayTelemetry();
         return builder;
     }
 
@@ -49,6 +50,7 @@ public static class GatewayExtensions
         app.MapProvisioningApi();
         app.MapProvisioningOpenApi();
         app.MapOrleansDashboardForOperators();
+        app.MapGatewayMetrics();
         return app;
     }
 }

@@ -12,6 +12,8 @@ public static class GrainsExtensions
     public static ISiloBuilder AddProvisioningGrains(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<JobTelemetry>();
         silo.Services.AddJobReadModel();
         silo.Services.AddWorkflowDispatch();
         silo.Services.AddOptions<JobsOptions>()

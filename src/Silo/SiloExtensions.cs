@@ -12,7 +12,7 @@ public static class SiloExtensions
     /// Makes this host an Orleans silo of the provisioning cluster. Settings come from <c>ConnectionStrings:Provisioning</c>
     /// and the <c>Orleans</c> section (see <see cref="SiloHostOptions"/>), validated at start. Optional sections
     /// <c>Orleans:Options:ClusterMembership</c> (ClusterMembershipOptions) and <c>Orleans:Options:Reminders</c> (ReminderOptions) tune
-    /// failure detection and reminder periods.
+    /// failure detection and reminder periods. Grain calls carry the caller's trace (W3C <c>traceparent</c>) to the grains.
     /// </summary>
     public static IHostApplicationBuilder AddProvisioningSilo(this IHostApplicationBuilder builder)
     {
@@ -23,7 +23,7 @@ public static class SiloExtensions
         services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateOnStart();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        builder.UseOrleans(silo => silo.UseProvisioningPostgres().AddProvisioningGrains());
+        builder.UseOrleans(silo => silo.UseProvisioningPostgres().AddProvisioningGrains().AddActivityPropagation());
 
         services.AddOptions<ClusterOptions>().Configure<IOptions<SiloHostOptions>>((o, host) =>
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Provisioning.Gateway.Api;
+using Provisioning.Gateway.Observability;
 using Provisioning.Gateway.Webhooks;
 using Provisioning.Jobs;
 
@@ -12,7 +13,7 @@ namespace Provisioning.Gateway.Callbacks;
 /// calls no grain. 409 tells the run to stop; 503 (with <c>Retry-After</c>) tells it to send the same callback again.
 /// </summary>
 public sealed class CallbackHandler(
-    CallbackSignatureVerifier verifier, IGrainFactory grains, TimeProvider time, ILogger<CallbackHandler> logger)
+    CallbackSignatureVerifier verifier, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<CallbackHandler> logger)
 {
     /// <summary>The largest body accepted: 64 KiB.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -54,6 +55,8 @@ public sealed class CallbackHandler(
     private async Task<Results<Ok<CallbackReceipt>, ProblemHttpResult>> ApplyAsync(
         string jobId, WorkflowCallback callback, HttpResponse response, CancellationToken cancellationToken)
     {
+        using var span = GatewayTelemetry.StartCallback(jobId, callback.Event, callback.Attempt);
+        var eventName = GatewayTelemetry.EventName(callback.Event);
         JobActionResult result;
         try
         {
@@ -65,6 +68,8 @@ public sealed class CallbackHandler(
         {
             // Storage down, a silo gone, the deadline passed: the callback is not known to be applied. Sending it again
             // with the same webhook-id is safe: the job applies a callback id once.
+            telemetry.CallbackAnswered(eventName, "unavailable", span);
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             CallbackLog.Failed(logger, jobId, callback.Event, CallDeadline.TotalSeconds, ex);
             response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(
@@ -77,15 +82,18 @@ public sealed class CallbackHandler(
         switch (result)
         {
             case { Outcome: JobActionOutcome.NotFound } or { Job: null }:
+                telemetry.CallbackAnswered(eventName, "not-found", span);
                 CallbackLog.UnknownJob(logger, jobId, callback.Event);
                 return ApiProblems.NotFound("Job", jobId);
 
             case { Outcome: JobActionOutcome.Conflict }:
+                telemetry.CallbackAnswered(eventName, "conflict", span);
                 CallbackLog.Conflict(logger, jobId, callback.Event, callback.Attempt, callback.RunId, result.Reason);
                 return ApiProblems.JobConflict(result.Job, result.Reason);
 
             default:
                 var job = result.Job;
+                telemetry.CallbackAnswered(eventName, result.Outcome == JobActionOutcome.Duplicate ? "duplicate" : "applied", span);
                 CallbackLog.Applied(logger, jobId, callback.Event, callback.Attempt, callback.RunId, result.Outcome, job.Status, job.Attempt);
                 return TypedResults.Ok(new CallbackReceipt(true, job.JobId, job.Status, job.Attempt, result.Outcome == JobActionOutcome.Duplicate));
         }
@@ -94,6 +102,7 @@ public sealed class CallbackHandler(
     private ProblemHttpResult Reject(
         HttpRequest request, int status, string reason, string title, string detail, IDictionary<string, string[]>? errors = null)
     {
+        telemetry.CallbackAnswered(GatewayTelemetry.UnknownType, "rejected");
         CallbackLog.Rejected(logger, status, reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
         var extensions = new Dictionary<string, object?> { ["reason"] = reason };
         if (errors is not null)

@@ -5,19 +5,41 @@ namespace Provisioning.Gateway.Jobs;
 /// <summary>How many jobs the read model holds in each status: every status name, zero when none is in it.</summary>
 public sealed class JobCountsQuery(NpgsqlDataSource dataSource)
 {
+    private const string Sql = "SELECT status, count(*)::int FROM jobs GROUP BY status";
+
     public async Task<IReadOnlyDictionary<string, int>> CountAsync(CancellationToken cancellationToken)
     {
         var counts = JobStatusNames.All.ToDictionary(name => name, _ => 0);
-        await using var command = dataSource.CreateCommand("SELECT status, count(*)::int FROM jobs GROUP BY status");
+        await using var command = dataSource.CreateCommand(Sql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (JobStatusNames.TryParse(reader.GetString(0), out var status))
-            {
-                counts[JobStatusNames.Name(status.Value)] = reader.GetInt32(1);
-            }
+            Add(counts, reader);
         }
 
         return counts;
+    }
+
+    /// <summary>The same counts, read synchronously within <paramref name="timeout"/> (for a metrics collection, which cannot await).</summary>
+    public IReadOnlyDictionary<string, int> Count(TimeSpan timeout)
+    {
+        var counts = JobStatusNames.All.ToDictionary(name => name, _ => 0);
+        using var command = dataSource.CreateCommand(Sql);
+        command.CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            Add(counts, reader);
+        }
+
+        return counts;
+    }
+
+    private static void Add(Dictionary<string, int> counts, NpgsqlDataReader reader)
+    {
+        if (JobStatusNames.TryParse(reader.GetString(0), out var status))
+        {
+            counts[JobStatusNames.Name(status.Value)] = reader.GetInt32(1);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Provisioning.Gateway.Observability;
 using Provisioning.StripeEvents;
 
 namespace Provisioning.Gateway.Webhooks;
@@ -12,7 +13,7 @@ namespace Provisioning.Gateway.Webhooks;
 /// made the event (and the job or subscription it leads to) durable, and 503 whenever that is not known to have happened.
 /// </summary>
 public sealed class StripeWebhookHandler(
-    StripeSignatureVerifier verifier, IGrainFactory grains, TimeProvider time, ILogger<StripeWebhookHandler> logger)
+    StripeSignatureVerifier verifier, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<StripeWebhookHandler> logger)
 {
     /// <summary>The largest body accepted: 256 KiB (Stripe's events are a few KiB).</summary>
     public const int MaxBodyBytes = 256 * 1024;
@@ -26,46 +27,50 @@ public sealed class StripeWebhookHandler(
     public async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> HandleAsync(
         HttpRequest request, CancellationToken cancellationToken)
     {
+        var startedAt = time.GetTimestamp();
         if (!IsJson(request.ContentType))
         {
-            return Reject(request, StripeWebhookRejection.UnsupportedMediaType);
+            return Reject(request, StripeWebhookRejection.UnsupportedMediaType, startedAt);
         }
 
         var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return Reject(request, StripeWebhookRejection.BodyTooLarge(MaxBodyBytes));
+            return Reject(request, StripeWebhookRejection.BodyTooLarge(MaxBodyBytes), startedAt);
         }
 
         if (body.Length == 0)
         {
-            return Reject(request, StripeWebhookRejection.EmptyBody);
+            return Reject(request, StripeWebhookRejection.EmptyBody, startedAt);
         }
 
         var signature = verifier.Verify(Encoding.UTF8.GetString(body), request.Headers["Stripe-Signature"].ToString());
         if (signature != StripeSignatureCheck.Valid)
         {
-            return Reject(request, StripeWebhookRejection.For(signature));
+            return Reject(request, StripeWebhookRejection.For(signature), startedAt);
         }
 
         var (envelope, rejection) = StripeEventReader.Read(body);
         if (envelope is null)
         {
-            return Reject(request, rejection!);
+            return Reject(request, rejection!, startedAt);
         }
 
-        return await RecordAsync(envelope, request.HttpContext.Response, cancellationToken);
+        return await RecordAsync(envelope, request.HttpContext.Response, startedAt, cancellationToken);
     }
 
     private async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> RecordAsync(
-        StripeEventEnvelope stripeEvent, HttpResponse response, CancellationToken cancellationToken)
+        StripeEventEnvelope stripeEvent, HttpResponse response, long startedAt, CancellationToken cancellationToken)
     {
+        using var span = GatewayTelemetry.StartWebhook(stripeEvent.EventId, stripeEvent.Type);
         try
         {
             var receipt = await grains.GetGrain<IStripeEventGrain>(stripeEvent.EventId)
                 .RecordAsync(stripeEvent)
                 .WaitAsync(RecordDeadline, time, cancellationToken);
             var record = receipt.Record;
+            span?.SetTag(GatewayTelemetry.JobIdTag, record.JobId);
+            telemetry.WebhookAnswered(record.Type, GatewayTelemetry.RecordedOutcome(record.Outcome, receipt.Duplicate), startedAt, span);
             StripeWebhookLog.Accepted(logger, record.EventId, record.Type, stripeEvent.ApiVersion, record.Outcome, receipt.Duplicate, record.JobId);
             return TypedResults.Ok(new StripeWebhookReceipt(
                 true, record.EventId, record.Type, record.Outcome, receipt.Duplicate, record.JobId, record.SubscriptionId));
@@ -74,6 +79,8 @@ public sealed class StripeWebhookHandler(
         {
             // Storage down, a silo gone, no cluster connection, the deadline passed: whatever failed, the event is not known
             // to be durable, so it must not be acknowledged. Stripe delivers it again; recording it is idempotent.
+            telemetry.WebhookAnswered(stripeEvent.Type, "unavailable", startedAt, span);
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             StripeWebhookLog.RecordFailed(logger, stripeEvent.EventId, stripeEvent.Type, RecordDeadline.TotalSeconds, ex);
             response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem(
@@ -84,8 +91,9 @@ public sealed class StripeWebhookHandler(
         }
     }
 
-    private ProblemHttpResult Reject(HttpRequest request, StripeWebhookRejection rejection)
+    private ProblemHttpResult Reject(HttpRequest request, StripeWebhookRejection rejection, long startedAt)
     {
+        telemetry.WebhookAnswered(GatewayTelemetry.UnknownType, "rejected", startedAt);
         StripeWebhookLog.Rejected(logger, rejection.Status, rejection.Reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
         return TypedResults.Problem(
             statusCode: rejection.Status,

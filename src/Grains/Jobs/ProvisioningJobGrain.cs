@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provisioning.Grains.Dispatch;
@@ -22,12 +23,15 @@ public sealed partial class ProvisioningJobGrain(
     IOptions<DispatchOptions> dispatchOptions,
     IOptions<JobsOptions> jobsOptions,
     TimeProvider time,
+    JobTelemetry telemetry,
     ILogger<ProvisioningJobGrain> logger) : Grain, IProvisioningJobGrain, IRemindable
 {
     private const string OwedWorkReminder = "owed-work";
     private long _projectedVersion = -1;
     private bool _reminderRegistered;
     private IGrainTimer? _dispatchTimer;
+    private int _recordedTransitions;
+    private ActivityContext _dispatchOrigin;
 
     private string JobId => this.GetPrimaryKeyString();
 
@@ -35,6 +39,7 @@ public sealed partial class ProvisioningJobGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _recordedTransitions = Job.History.Count;
         if (!Job.Created)
         {
             return;
@@ -63,6 +68,8 @@ public sealed partial class ProvisioningJobGrain(
             throw new ArgumentException($"Job id {job.JobId} does not match the grain key {JobId}.", nameof(job));
         }
 
+        FollowCaller();
+
         if (!Job.Created)
         {
             var admission = await GrainFactory.GetGrain<IUserGrain>(job.UserId).AdmitAsync(JobId);
@@ -87,6 +94,8 @@ public sealed partial class ProvisioningJobGrain(
         {
             return; // Not created yet: its creation asks the user's slot again and is admitted then.
         }
+
+        FollowCaller();
 
         if (JobStateMachine.TryMove(Job, JobStatus.Queued, JobActor.System, "the user's previous job ended", time.GetUtcNow()))
         {
@@ -131,6 +140,7 @@ public sealed partial class ProvisioningJobGrain(
             return Result(JobActionOutcome.Conflict, "the job is still freeing its user's slot; retry in a moment");
         }
 
+        FollowCaller();
         var admission = await GrainFactory.GetGrain<IUserGrain>(Job.UserId).AdmitAsync(JobId);
         var to = admission.Admitted ? JobStatus.Queued : JobStatus.Waiting;
         var why = admission.Admitted ? reason : $"{reason}; user {Job.UserId} has a job in progress";
@@ -199,6 +209,7 @@ public sealed partial class ProvisioningJobGrain(
                 await SaveAsync();
                 break;
             case JobCallbacks.Effect.NewAttempt:
+                FollowCaller();
                 _dispatchTimer?.Dispose();
                 await SaveAsync();
                 await EnsureOwedWorkIsDurableAsync();
@@ -266,7 +277,9 @@ public sealed partial class ProvisioningJobGrain(
         JobStateMachine.BeginDispatchTry(Job, now);
         await state.WriteOrReloadAsync(this);
         var request = new DispatchRequest(JobId, Job.AgentId, Job.Region, Job.Attempt);
+        using var span = JobTelemetry.StartDispatch(JobId, Job.Attempt, Job.DispatchTries, _dispatchOrigin);
         var outcome = await dispatcher.DispatchAsync(request, CancellationToken.None);
+        telemetry.Dispatched(span, outcome);
         await RecordAsync(outcome);
     }
 
@@ -366,11 +379,26 @@ public sealed partial class ProvisioningJobGrain(
         _reminderRegistered = false;
     }
 
-    /// <summary>Persists the state, then projects it into the read model.</summary>
+    /// <summary>Persists the state, then projects it into the read model; reports the transitions it made durable.</summary>
     private async Task SaveAsync()
     {
+        using var span = JobTelemetry.StartTransition(JobId, Job, _recordedTransitions);
         await state.WriteOrReloadAsync(this);
+        telemetry.Transitioned(Job, _recordedTransitions);
+        _recordedTransitions = Job.History.Count;
         await ProjectAsync();
+    }
+
+    /// <summary>
+    /// Remembers the trace of the call that may lead to a dispatch (a webhook, a slot freed, a retry, a new attempt), so that
+    /// the dispatch, which runs later on a timer, belongs to it.
+    /// </summary>
+    private void FollowCaller()
+    {
+        if (Activity.Current is { } caller)
+        {
+            _dispatchOrigin = caller.Context;
+        }
     }
 
     private async Task ProjectAsync()

@@ -34,6 +34,12 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
     /// <summary>Settings for every silo on top of <see cref="ProcessCluster.SiloSettings"/> (environment variable names).</summary>
     public Dictionary<string, string?> SiloSettings { get; } = new();
 
+    /// <summary>Settings for the gateway (environment variable names), on top of what <see cref="ProcessCluster.StartGatewayAsync"/> sets.</summary>
+    public Dictionary<string, string?> GatewaySettings { get; } = new();
+
+    /// <summary>Settings for the simulator (environment variable names), on top of this system's own.</summary>
+    public Dictionary<string, string?> SimulatorSettings { get; } = new();
+
     private ActionsSimulatorProcess? _simulator;
 
     public async Task InitializeAsync()
@@ -42,7 +48,7 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
         Cluster = new ProcessCluster(ConnectionString);
         if (WithSimulator)
         {
-            _simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?>
+            var simulatorSettings = new Dictionary<string, string?>
             {
                 ["Simulator__Token"] = TestSecrets.GitHubToken,
                 ["Simulator__Owner"] = "acme",
@@ -51,7 +57,13 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
                 ["Simulator__CallbackSecret"] = TestSecrets.CallbackSecret,
                 ["Simulator__HeartbeatInterval"] = "00:00:01",
                 ["Simulator__ProvisionDuration"] = "00:00:02",
-            });
+            };
+            foreach (var (key, value) in SimulatorSettings)
+            {
+                simulatorSettings[key] = value;
+            }
+
+            _simulator = await ActionsSimulatorProcess.StartAsync(simulatorSettings);
             Cluster.SiloSettings["GitHub__ApiBaseUrl"] = _simulator.BaseUrl.ToString();
             Cluster.SiloSettings["Orleans__Options__Reminders__MinimumReminderPeriod"] = "00:00:01";
             Cluster.SiloSettings["Dispatch__ReminderPeriod"] = "00:00:02";
@@ -71,7 +83,7 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
             _silos.Add(await Cluster.StartSiloAsync($"silo-{i}"));
         }
 
-        (Gateway, GatewayUrl) = await Cluster.StartGatewayAsync();
+        (Gateway, GatewayUrl) = await Cluster.StartGatewayAsync(GatewaySettings);
         Http = new HttpClient { BaseAddress = GatewayUrl, Timeout = TimeSpan.FromSeconds(60) };
         await WaitUntilReadyAsync();
     }

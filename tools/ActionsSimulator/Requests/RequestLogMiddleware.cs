@@ -62,7 +62,8 @@ public sealed class RequestLogMiddleware(RequestDelegate next, RequestLog log, T
             null,
             null,
             null,
-            null);
+            null,
+            request.Headers.TryGetValue("traceparent", out var traceParent) ? traceParent.ToString() : null);
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

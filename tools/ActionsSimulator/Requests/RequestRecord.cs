@@ -8,7 +8,8 @@ namespace Provisioning.ActionsSimulator.Requests;
 /// <see cref="Authorization"/> scheme. <see cref="Body"/> is the JSON body (a JSON string when it did not parse, null when
 /// empty). <see cref="Status"/> is null while the request is held and when no answer was sent (a timeout fault, or a client
 /// that gave up); <see cref="CompletedAt"/> is null while it is in progress. <see cref="NotBefore"/>, for rate-limit faults,
-/// is the earliest time a client that honours the answer's headers sends again.
+/// is the earliest time a client that honours the answer's headers sends again. <see cref="TraceParent"/> is the W3C
+/// <c>traceparent</c> header the client sent (its trace id shows which trace the dispatch belongs to), null without one.
 /// </summary>
 public sealed record RequestRecord(
     long Sequence,
@@ -25,4 +26,5 @@ public sealed record RequestRecord(
     DateTimeOffset? NotBefore,
     int? Status,
     long? RunId,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    string? TraceParent);

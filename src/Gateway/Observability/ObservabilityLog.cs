@@ -1,0 +1,8 @@
+namespace Provisioning.Gateway.Observability;
+
+internal static partial class ObservabilityLog
+{
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Warning,
+        Message = "Jobs by status not read for the metrics ({Reason}); the last counts are reported")]
+    public static partial void JobCountsUnavailable(ILogger logger, string reason);
+}
