@@ -60,7 +60,7 @@ public sealed class GatewayTelemetry
     /// <summary>
     /// Counts one Stripe delivery and its latency from <paramref name="startedAt"/> (a <see cref="TimeProvider"/> timestamp).
     /// <paramref name="outcome"/>: <c>job-created</c>, <c>subscription-updated</c>, <c>ignored</c>, <c>duplicate</c>,
-    /// <c>rejected</c> or <c>unavailable</c>.
+    /// <c>rejected</c>, <c>unavailable</c> or <c>overloaded</c> (refused before it was read: type <see cref="UnknownType"/>).
     /// </summary>
     public void WebhookAnswered(string type, string outcome, long startedAt, Activity? span = null)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Provisioning.Gateway.Observability;
 
 namespace Provisioning.Gateway.Webhooks;
 
@@ -41,6 +42,9 @@ public static class StripeWebhookAdmission
         var http = rejected.HttpContext;
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         http.Response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        var time = http.RequestServices.GetRequiredService<TimeProvider>();
+        http.RequestServices.GetRequiredService<GatewayTelemetry>()
+            .WebhookAnswered(GatewayTelemetry.UnknownType, "overloaded", time.GetTimestamp());
         StripeWebhookLog.Overloaded(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StripeWebhookAdmission)));
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
