@@ -45,6 +45,11 @@ public sealed class StripeWebhookAdmissionTests(TestSystem system) : IClassFixtu
             Assert.Equal(TimeSpan.FromSeconds(2), answer.RetryAfter);
             Assert.Equal("application/problem+json", answer.MediaType);
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/jobs/{refused.Id}")).StatusCode);
+            var metrics = await http.GetStringAsync("/metrics");
+            Assert.Contains(metrics.Split('\n'), line =>
+                line.StartsWith("provisioning_webhooks_total{", StringComparison.Ordinal)
+                && line.Contains("outcome=\"overloaded\"", StringComparison.Ordinal)
+                && line.Split(' ')[1] == "1");
 
             body.Release();
             using (var completed = await slowAnswer.WaitAsync(TimeSpan.FromSeconds(60)))
