@@ -45,6 +45,12 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
             violations.Add($"I5: not settled within {profile.SettleTimeout.TotalSeconds:0} s of the fault healing: {settled.Why}");
         }
 
+        if (ExitedProcesses() is { Length: > 0 } exited)
+        {
+            output.WriteLine(exited);
+            Assert.Fail($"{run.Name}: a process of the system exited without being killed by the scenario, so nothing more can be checked:\n{exited}");
+        }
+
         var requests = (await system.Simulator.GetRequestsAsync()).Where(r => r.JobId is not null && jobs.ContainsKey(r.JobId)).ToList();
         var dispatches = requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/dispatches", StringComparison.Ordinal)).ToList();
         var callbacks = (await system.Simulator.GetCallbacksAsync()).Where(c => c.JobId is not null && jobs.ContainsKey(c.JobId)).ToList();
@@ -86,7 +92,7 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
         var clock = Stopwatch.StartNew();
         var last = new Observation(false, "not observed yet");
         var jobs = new Dictionary<string, ApiJob>();
-        while (clock.Elapsed < profile.SettleTimeout)
+        while (clock.Elapsed < profile.SettleTimeout && ExitedProcesses().Length == 0)
         {
             try
             {
@@ -144,6 +150,11 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
 
         return (new Observation(true, "settled"), jobs);
     }
+
+    /// <summary>The gateway, a running silo or the simulator that exited on its own, with its last output; empty when none did.</summary>
+    private string ExitedProcesses() => string.Join('\n', new[] { system.Gateway, system.Simulator.Process }.Concat(system.Silos)
+        .Where(p => p.HasExited)
+        .Select(p => $"{p.Name} exited with {p.ExitCode}; its last output:\n{p.Tail(60)}"));
 
     private async Task<Dictionary<string, JobRow>> ReadRowsAsync(IReadOnlyList<string> ids)
     {
