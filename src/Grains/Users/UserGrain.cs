@@ -60,14 +60,18 @@ public sealed partial class UserGrain(
             return; // Already released.
         }
 
-        slot.CurrentJobId = slot.Waiting.Count > 0 ? slot.Waiting[0] : null;
-        if (slot.CurrentJobId is not null)
+        var next = slot.Waiting.Count > 0 ? slot.Waiting[0] : null;
+        if (next is not null)
         {
+            // Registered before the slot changes in memory: if storage is down this throws with the slot unchanged, so the
+            // ended job's retry releases it again. (Changing the slot first left it handed to the next job in memory only:
+            // the retry then found it "already released" and the next job waited forever.)
+            await this.RegisterOrUpdateReminder(PromotionReminder, PromotionRetryPeriod, PromotionRetryPeriod);
             slot.Waiting.RemoveAt(0);
             slot.PromotionPending = true;
-            await this.RegisterOrUpdateReminder(PromotionReminder, PromotionRetryPeriod, PromotionRetryPeriod);
         }
 
+        slot.CurrentJobId = next;
         await state.WriteOrReloadAsync(this);
         if (slot.CurrentJobId is not null)
         {

@@ -72,6 +72,9 @@ public sealed class ActionsSimulatorProcess : IAsyncDisposable
         (await _control.GetFromJsonAsync<List<SimulatorRequest>>(
             jobId is null ? "/_simulator/requests" : $"/_simulator/requests?jobId={Uri.EscapeDataString(jobId)}", Json))!;
 
+    /// <summary>Removes every pending fault, standing ones too (<c>DELETE /_simulator/faults</c>); the logs stay.</summary>
+    public async Task ClearFaultsAsync() => await EnsureSuccessAsync(await _control.DeleteAsync("/_simulator/faults"));
+
     /// <summary>Empties the request log, the fault queue, the callback log and the run behaviours.</summary>
     public async Task ClearAsync()
     {

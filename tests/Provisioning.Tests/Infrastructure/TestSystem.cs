@@ -40,11 +40,26 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
     /// <summary>Settings for the simulator (environment variable names), on top of this system's own.</summary>
     public Dictionary<string, string?> SimulatorSettings { get; } = new();
 
+    /// <summary>
+    /// The admin connection string of the PostgreSQL server to create the database on (a <see cref="PostgresServer"/> the
+    /// test can stop); null: the shared test server.
+    /// </summary>
+    public string? PostgresAdminConnectionString { get; init; }
+
     private ActionsSimulatorProcess? _simulator;
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync("system");
+        if (PostgresAdminConnectionString is null)
+        {
+            ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync("system");
+        }
+        else
+        {
+            ConnectionString = await TestPostgres.CreateDatabaseOnAsync(PostgresAdminConnectionString, "system");
+            await Provisioning.Migrator.DatabaseMigrator.MigrateAsync(ConnectionString);
+        }
+
         Cluster = new ProcessCluster(ConnectionString);
         if (WithSimulator)
         {
@@ -106,6 +121,39 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
         }
 
         await WaitUntilReadyAsync();
+    }
+
+    /// <summary>
+    /// Starts a new silo in the place of <paramref name="silo"/> (which the test killed or stopped), under a new name, and
+    /// waits until the gateway is ready.
+    /// </summary>
+    public async Task<HostProcess> ReplaceSiloAsync(HostProcess silo)
+    {
+        var index = _silos.IndexOf(silo);
+        if (index < 0)
+        {
+            throw new ArgumentException($"{silo.Name} is not one of this system's silos", nameof(silo));
+        }
+
+        if (!silo.HasExited)
+        {
+            throw new InvalidOperationException($"{silo.Name} is still running: kill or stop it first");
+        }
+
+        var replacement = await Cluster.StartSiloAsync($"{silo.Name.Split('~')[0]}~{Guid.NewGuid():N}"[..20]);
+        _silos[index] = replacement;
+        await WaitUntilReadyAsync();
+        return replacement;
+    }
+
+    /// <summary>The running silo that hosts <paramref name="grain"/>'s activation, as the management grain knows it (call the grain first).</summary>
+    public async Task<HostProcess> SiloHostingAsync(IAddressable grain)
+    {
+        var client = await ClientAsync();
+        var address = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain)
+            ?? throw new InvalidOperationException("the grain has no activation");
+        var name = Cluster.SiloPorts.Single(p => p.Value == address.Endpoint.Port).Key;
+        return _silos.Single(s => s.Name == name);
     }
 
     public Task WaitUntilReadyAsync() =>

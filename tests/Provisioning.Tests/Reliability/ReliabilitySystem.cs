@@ -1,0 +1,46 @@
+using Provisioning.Tests.Infrastructure;
+
+namespace Provisioning.Tests.Reliability;
+
+/// <summary>The reliability scenarios run one after another: they kill processes and measure times.</summary>
+[CollectionDefinition(Name)]
+public sealed class ReliabilityCollection : ICollectionFixture<ReliabilitySystem>
+{
+    public const string Name = "Reliability";
+}
+
+/// <summary>
+/// The system the scenarios share: PostgreSQL, two silo processes, the gateway and the Actions simulator playing every run
+/// (claim after 1 s, a heartbeat a second, complete after 2 s). The watchdog and the dispatch retries are tuned so that a
+/// stalled run is noticed in seconds and a dispatch keeps retrying through the longest GitHub outage of the profile.
+/// </summary>
+public sealed class ReliabilitySystem : IAsyncLifetime
+{
+    public TestSystem System { get; } = Create();
+
+    public ReliabilityProfile Profile => ReliabilityProfile.Current;
+
+    /// <summary>A system with the scenarios' settings, on the shared test server or on <paramref name="postgresAdmin"/>'s.</summary>
+    public static TestSystem Create(string? postgresAdmin = null) => new()
+    {
+        SiloCount = 2,
+        WithSimulator = true,
+        PostgresAdminConnectionString = postgresAdmin,
+        SiloSettings =
+        {
+            ["Jobs__ClaimTimeout"] = "00:00:20",
+            ["Jobs__HeartbeatTimeout"] = "00:00:05",
+            ["Jobs__MaxAttempts"] = "4",
+            ["Dispatch__MaxTries"] = "60",
+            ["Dispatch__MaxDelay"] = "00:00:03",
+        },
+        SimulatorSettings =
+        {
+            ["Simulator__MaxLoggedRequests"] = "100000",
+        },
+    };
+
+    public Task InitializeAsync() => System.InitializeAsync();
+
+    public Task DisposeAsync() => System.DisposeAsync();
+}
