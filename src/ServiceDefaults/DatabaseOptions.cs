@@ -19,11 +19,15 @@ public sealed class DatabaseOptions
     /// <summary><see cref="ConnectionString"/> with <c>Maximum Pool Size</c> set to <see cref="DefaultMaxPoolSize"/> unless it sets one.</summary>
     public static string WithPoolDefaults(string connectionString)
     {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString; // Reported as missing by the validation at start.
+        }
+
         try
         {
             var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-            if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase)
-                && !connectionString.Contains("maxpoolsize", StringComparison.OrdinalIgnoreCase))
+            if (!System.Text.RegularExpressions.Regex.IsMatch(connectionString, @"max(imum)?\s*pool\s*size\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
             {
                 builder.MaxPoolSize = Math.Max(DefaultMaxPoolSize, builder.MinPoolSize);
             }

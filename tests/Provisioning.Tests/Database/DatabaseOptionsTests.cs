@@ -1,0 +1,30 @@
+using Npgsql;
+using Provisioning.ServiceDefaults;
+
+namespace Provisioning.Tests.Database;
+
+/// <summary>The pool bound every process puts on its connection string, unless the string sets its own.</summary>
+public sealed class DatabaseOptionsTests
+{
+    [Theory]
+    [InlineData("Host=db;Database=p;Username=u", 16)]
+    [InlineData("Host=db;Database=p;Username=u;Maximum Pool Size=50", 50)]
+    [InlineData("Host=db;Database=p;Username=u;MaxPoolSize=4", 4)]
+    [InlineData("Host=db;Database=p;Username=u;Minimum Pool Size=20", 20)]
+    public void WithPoolDefaults_BoundsThePoolUnlessTheStringSetsIt(string configured, int expectedMaxPoolSize)
+    {
+        var result = new NpgsqlConnectionStringBuilder(DatabaseOptions.WithPoolDefaults(configured));
+
+        Assert.Equal(expectedMaxPoolSize, result.MaxPoolSize);
+        Assert.Equal(("db", "p", "u"), (result.Host, result.Database, result.Username));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("Host=db;Port=notaport")]
+    public void WithPoolDefaults_MissingOrMalformed_IsLeftForTheValidationToReport(string configured)
+    {
+        Assert.Equal(configured, DatabaseOptions.WithPoolDefaults(configured));
+    }
+}
