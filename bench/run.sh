@@ -7,6 +7,8 @@
 #   BENCH_SECONDS           length of the baseline, path and half-load phases (default 20)
 #   BENCH_OVERLOAD_SECONDS  length of the overload phase (default 10)
 #   BENCH_CONCURRENCY       senders of the baseline and path phases (default 32)
+#   BENCH_SYSTEM_DIR        another checkout of this project whose ./run.sh starts the system under test (to compare
+#                           two versions with the same benchmark; default: this checkout)
 # Ports: the gateway on 127.0.0.1:5180, the simulator on 127.0.0.1:5190, the silos on run.sh's ports (stop ./run.sh first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,8 +41,13 @@ export ConnectionStrings__Provisioning="$connection"
 export GATEWAY_URL=http://127.0.0.1:5180 SIMULATOR_URL=http://127.0.0.1:5190
 # The benchmark measures ingestion and dispatch: the simulator answers dispatches but plays no run.
 export SIMULATOR_PLAYS_RUNS=0 Simulator__MaxLoggedRequests=5000000
-echo "starting the system (./run.sh, log: $work/run.log)"
-./run.sh >"$work/run.log" 2>&1 &
+echo "starting the system (${BENCH_SYSTEM_DIR:-.}/run.sh, log: $work/run.log)"
+system_dir="${BENCH_SYSTEM_DIR:-$root}"
+if [ "$system_dir" != "$root" ]; then
+  # The other checkout's run.sh builds that checkout; the benchmark itself is this one's.
+  dotnet build bench/Provisioning.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
+fi
+"$system_dir/run.sh" >"$work/run.log" 2>&1 &
 run_pid=$!
 deadline=$((SECONDS + 300))
 until grep -q '^ready:' "$work/run.log"; do
@@ -52,7 +59,7 @@ until grep -q '^ready:' "$work/run.log"; do
   sleep 1
 done
 
-set -a; source .local/dev.env; set +a
+set -a; source "$system_dir/.local/dev.env"; set +a
 dotnet "$root/bench/Provisioning.Bench/bin/Release/net10.0/Provisioning.Bench.dll" \
   --gateway "$GATEWAY_URL" --simulator "$SIMULATOR_URL" --connection-string "$connection" \
   --webhook-secret "$Stripe__WebhookSecrets__0" \
