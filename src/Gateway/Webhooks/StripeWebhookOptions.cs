@@ -20,12 +20,12 @@ public sealed class StripeWebhookOptions
     public string[] WebhookSecrets { get; set; } = [];
 
     /// <summary>
-    /// <c>Stripe:MaxConcurrentDeliveries</c>: deliveries the gateway records at once. Default 128. Together with
+    /// <c>Stripe:MaxConcurrentDeliveries</c>: deliveries the gateway records at once. Default 64. Together with
     /// <see cref="MaxQueuedDeliveries"/> it bounds the work in flight, so an overload is answered at once with 503 and
     /// <c>Retry-After</c> instead of every delivery slowing down until it times out.
     /// </summary>
-    public int MaxConcurrentDeliveries { get; set; } = 128;
+    public int MaxConcurrentDeliveries { get; set; } = 64;
 
-    /// <summary><c>Stripe:MaxQueuedDeliveries</c>: deliveries that may wait for a free place, oldest first. Default 512; 0 refuses at once.</summary>
-    public int MaxQueuedDeliveries { get; set; } = 512;
+    /// <summary><c>Stripe:MaxQueuedDeliveries</c>: deliveries that may wait for a free place, oldest first. Default 128; 0 refuses at once. The two bound the wait of an accepted delivery: at 80 webhooks per second, about 2.5 s.</summary>
+    public int MaxQueuedDeliveries { get; set; } = 128;
 }
