@@ -7,6 +7,13 @@ namespace Provisioning.Gateway;
 public static class ClusterClientExtensions
 {
     /// <summary>
+    /// Until the client has reached a silo it has no map of the cluster's grain types, and Orleans answers every grain
+    /// reference with an <see cref="ArgumentException"/> ("Could not find an implementation for interface ..."). Every
+    /// interface the gateway calls is implemented by the silos, so that exception means "no silo reached yet".
+    /// </summary>
+    public static bool IsNoSiloReachedYet(Exception exception) => exception is ArgumentException { Source: "Orleans.Core" };
+
+    /// <summary>
     /// Connects this host to the Orleans cluster as a client, finding silos through the PostgreSQL membership table.
     /// <c>Orleans:ClusterId</c> and <c>Orleans:ServiceId</c> must match the silos' (default <c>provisioning</c> for both).
     /// The client keeps retrying until a silo answers, so the gateway may start before the silos. Grain calls carry the

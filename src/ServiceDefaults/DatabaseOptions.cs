@@ -27,7 +27,12 @@ public sealed class DatabaseOptions
         try
         {
             var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-            if (!System.Text.RegularExpressions.Regex.IsMatch(connectionString, @"max(imum)?\s*pool\s*size\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            // The keys the string itself sets (Npgsql's builder answers for every key it knows).
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            var setsMaximum = given.Keys.Cast<string>().Any(key =>
+                key.Replace(" ", "", StringComparison.Ordinal).Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
+                || key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
+            if (!setsMaximum)
             {
                 builder.MaxPoolSize = Math.Max(DefaultMaxPoolSize, builder.MinPoolSize);
             }

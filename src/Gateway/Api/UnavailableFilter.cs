@@ -16,7 +16,7 @@ internal sealed partial class UnavailableFilter(ILogger<UnavailableFilter> logge
         {
             return await next(context);
         }
-        catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or OrleansException or TimeoutException || IsClusterNotMetYet(ex))
+        catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or OrleansException or TimeoutException || ClusterClientExtensions.IsNoSiloReachedYet(ex))
         {
             var request = context.HttpContext.Request;
             LogUnavailable(logger, request.Method, request.Path, ex.GetType().Name, ex.Message);
@@ -27,13 +27,6 @@ internal sealed partial class UnavailableFilter(ILogger<UnavailableFilter> logge
                 detail: ex is NpgsqlException ? "The database is not reachable; try again shortly." : "The cluster is not reachable; try again shortly.");
         }
     }
-
-    /// <summary>
-    /// Until the gateway's Orleans client has reached a silo it has no map of the cluster's grain types, and Orleans
-    /// answers every grain reference with an <see cref="ArgumentException"/> ("Could not find an implementation for
-    /// interface ..."). Every interface the API calls is implemented by the silos, so here it means "no silo reached yet".
-    /// </summary>
-    internal static bool IsClusterNotMetYet(Exception ex) => ex is ArgumentException { Source: "Orleans.Core" };
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {ExceptionType}: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string method, string path, string exceptionType, string reason);

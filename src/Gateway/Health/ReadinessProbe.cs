@@ -45,7 +45,7 @@ public sealed class ReadinessProbe(IClusterClient cluster, NpgsqlDataSource data
             return new ReadinessCheck(false, clock.Elapsed.TotalMilliseconds, $"no answer within {Timeout.TotalSeconds:0} s");
         }
         catch (Exception ex) when (ex is NpgsqlException or OrleansException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException
-                                   || Api.UnavailableFilter.IsClusterNotMetYet(ex))
+                                   || ClusterClientExtensions.IsNoSiloReachedYet(ex))
         {
             return new ReadinessCheck(false, clock.Elapsed.TotalMilliseconds, ex.Message);
         }
