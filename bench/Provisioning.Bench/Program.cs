@@ -10,7 +10,7 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
-    Console.Error.WriteLine("usage: Provisioning.Bench --gateway URL --simulator URL --connection-string CS --webhook-secret S [--seconds 20] [--overload-seconds 10] [--concurrency 32] [--duplicates 0.1] [--dispatch-samples 200]");
+    Console.Error.WriteLine("usage: Provisioning.Bench --gateway URL --simulator URL --connection-string CS --webhook-secret S [--seconds 20] [--overload-seconds 10] [--warm-up-seconds 20] [--concurrency 32] [--duplicates 0.1] [--dispatch-samples 200]");
     return 2;
 }
 
@@ -29,8 +29,8 @@ Console.WriteLine($"baseline: raw 2 KB inserts, {settings.Concurrency} connectio
 var (rawTps, synchronousCommit) = await RawInsertBaseline.RunAsync(settings.ConnectionString, settings.Concurrency, seconds);
 Console.WriteLine($"  {rawTps:0} inserts/s (synchronous_commit={synchronousCommit})");
 
-Console.WriteLine("warm-up: 5 s");
-await load.ClosedLoopAsync("warm-up", settings.Concurrency, TimeSpan.FromSeconds(5));
+Console.WriteLine($"warm-up: {settings.WarmUpDuration.TotalSeconds:0} s");
+await load.ClosedLoopAsync("warm-up", settings.Concurrency, settings.WarmUpDuration);
 
 Console.WriteLine($"path: webhooks, {settings.Concurrency} senders, {seconds.TotalSeconds:0} s, {settings.DuplicateShare:P0} redeliveries");
 var path = await load.ClosedLoopAsync("path", settings.Concurrency, seconds);

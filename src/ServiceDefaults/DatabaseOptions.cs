@@ -16,7 +16,14 @@ public sealed class DatabaseOptions
     /// </summary>
     public const int DefaultMaxPoolSize = 16;
 
-    /// <summary><see cref="ConnectionString"/> with <c>Maximum Pool Size</c> set to <see cref="DefaultMaxPoolSize"/> unless it sets one.</summary>
+    /// <summary>
+    /// How many statements each connection keeps prepared when the connection string names no <c>Max Auto Prepare</c>:
+    /// 32. The services run the same few statements (grain state, reminders, the read model) all the time; prepared, PostgreSQL
+    /// no longer parses and plans each one again.
+    /// </summary>
+    public const int DefaultMaxAutoPrepare = 32;
+
+    /// <summary><see cref="ConnectionString"/> with <c>Maximum Pool Size</c> and <c>Max Auto Prepare</c> set to <see cref="DefaultMaxPoolSize"/> and <see cref="DefaultMaxAutoPrepare"/> unless it sets them.</summary>
     public static string WithPoolDefaults(string connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -29,12 +36,15 @@ public sealed class DatabaseOptions
             var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
             // The keys the string itself sets (Npgsql's builder answers for every key it knows).
             var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-            var setsMaximum = given.Keys.Cast<string>().Any(key =>
-                key.Replace(" ", "", StringComparison.Ordinal).Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
-                || key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
+            var setsMaximum = Sets(given, "MaximumPoolSize") || Sets(given, "MaxPoolSize");
             if (!setsMaximum)
             {
                 builder.MaxPoolSize = Math.Max(DefaultMaxPoolSize, builder.MinPoolSize);
+            }
+
+            if (!Sets(given, "MaxAutoPrepare"))
+            {
+                builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
             }
 
             return builder.ConnectionString;
@@ -44,4 +54,7 @@ public sealed class DatabaseOptions
             return connectionString; // Reported by the validation at start.
         }
     }
+
+    private static bool Sets(System.Data.Common.DbConnectionStringBuilder given, string key) =>
+        given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals(key, StringComparison.OrdinalIgnoreCase));
 }

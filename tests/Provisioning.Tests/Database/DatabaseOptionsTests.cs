@@ -3,7 +3,7 @@ using Provisioning.ServiceDefaults;
 
 namespace Provisioning.Tests.Database;
 
-/// <summary>The pool bound every process puts on its connection string, unless the string sets its own.</summary>
+/// <summary>The pool bound and statement preparation every process puts on its connection string, unless the string sets its own.</summary>
 public sealed class DatabaseOptionsTests
 {
     [Theory]
@@ -17,6 +17,17 @@ public sealed class DatabaseOptionsTests
 
         Assert.Equal(expectedMaxPoolSize, result.MaxPoolSize);
         Assert.Equal(("db", "p", "u"), (result.Host, result.Database, result.Username));
+    }
+
+    [Theory]
+    [InlineData("Host=db;Database=p;Username=u", 32)]
+    [InlineData("Host=db;Database=p;Username=u;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;Database=p;Username=u;MaxAutoPrepare=5", 5)]
+    public void WithPoolDefaults_PreparesStatementsUnlessTheStringSaysOtherwise(string configured, int expectedMaxAutoPrepare)
+    {
+        var result = new NpgsqlConnectionStringBuilder(DatabaseOptions.WithPoolDefaults(configured));
+
+        Assert.Equal(expectedMaxAutoPrepare, result.MaxAutoPrepare);
     }
 
     [Theory]
