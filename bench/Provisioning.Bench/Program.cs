@@ -26,14 +26,22 @@ var load = new WebhookLoad(http, events, ledger, settings.DuplicateShare);
 var seconds = settings.PhaseDuration;
 
 Console.WriteLine($"baseline: raw 2 KB inserts, {settings.Concurrency} connections, {seconds.TotalSeconds:0} s");
+var baselineCpu = CpuAccount.Start();
+var baselineDb = await DatabaseActivity.ReadAsync(settings.ConnectionString);
 var (rawTps, synchronousCommit) = await RawInsertBaseline.RunAsync(settings.ConnectionString, settings.Concurrency, seconds);
+var baselineCost = baselineCpu?.Since();
+baselineDb = (await DatabaseActivity.ReadAsync(settings.ConnectionString)).Minus(baselineDb);
 Console.WriteLine($"  {rawTps:0} inserts/s (synchronous_commit={synchronousCommit})");
 
 Console.WriteLine($"warm-up: {settings.WarmUpDuration.TotalSeconds:0} s");
 await load.ClosedLoopAsync("warm-up", settings.Concurrency, settings.WarmUpDuration);
 
 Console.WriteLine($"path: webhooks, {settings.Concurrency} senders, {seconds.TotalSeconds:0} s, {settings.DuplicateShare:P0} redeliveries");
+var pathCpu = CpuAccount.Start();
+var pathDb = await DatabaseActivity.ReadAsync(settings.ConnectionString);
 var path = await load.ClosedLoopAsync("path", settings.Concurrency, seconds);
+var pathCost = pathCpu?.Since();
+pathDb = (await DatabaseActivity.ReadAsync(settings.ConnectionString)).Minus(pathDb);
 var maxRate = path.AcknowledgedPerSecond;
 Console.WriteLine($"  {maxRate:0} webhooks/s");
 
@@ -88,6 +96,21 @@ foreach (var phase in new[] { path, half, dispatchPhase, overload })
 Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"raw insert baseline: {rawTps:0} per s; ratio webhooks/raw: {maxRate / rawTps:0.00}"));
 Console.WriteLine(string.Create(inv, $"paid to dispatched (webhook sent to dispatch request received): p50 {paidToDispatched.P50:0.0} ms, p99 {paidToDispatched.P99:0.0} ms; not dispatched within 60 s: {notDispatched}"));
+if (baselineCost is { } b && pathCost is { } p && path.Count(Answer.Acknowledged) > 0)
+{
+    var inserts = Math.Max(1, rawTps * seconds.TotalSeconds);
+    var webhooks = path.Count(Answer.Acknowledged);
+    var cores = Environment.ProcessorCount;
+    var byKind = string.Join(", ", CpuAccount.Kinds.Select(k => string.Create(inv, $"{k} {p.ByKind[k] * 1000 / webhooks:0.00}")));
+    Console.WriteLine(string.Create(inv,
+        $"CPU per raw insert: {b.MachineBusy * 1000 / inserts:0.00} ms; per acknowledged webhook (path): {p.MachineBusy * 1000 / webhooks:0.00} ms ({byKind}); machine busy {p.MachineBusy / (p.Elapsed.TotalSeconds * cores):P0} of {cores} cores during the path phase"));
+}
+
+var rawInserts = Math.Max(1, rawTps * seconds.TotalSeconds);
+var pathWebhooks = Math.Max(1, path.Count(Answer.Acknowledged));
+Console.WriteLine(string.Create(inv,
+    $"database work per raw insert: {baselineDb.Commits / rawInserts:0.0} commits, {baselineDb.RowsWritten / rawInserts:0.0} rows, {baselineDb.WalBytes / rawInserts / 1024:0.0} KB WAL; per acknowledged webhook (path): {pathDb.Commits / (double)pathWebhooks:0.0} commits, {pathDb.RowsWritten / (double)pathWebhooks:0.0} rows, {pathDb.WalBytes / (double)pathWebhooks / 1024:0.0} KB WAL"));
+
 Console.WriteLine($"check: {verdict.Acknowledged} unique events acknowledged, {verdict.Jobs} jobs, {verdict.Lost} lost, {verdict.Duplicates} duplicate dispatches, {verdict.Unacknowledged} never acknowledged, {verdict.JobsWithoutAck} jobs of unacknowledged events");
 
 var pathLatency = path.Latency();

@@ -31,6 +31,16 @@ public sealed class DatabaseOptionsTests
     }
 
     [Theory]
+    [InlineData("Host=db;Database=p;Username=u", true)]
+    [InlineData("Host=db;Database=p;Username=u;No Reset On Close=false", false)]
+    public void WithPoolDefaults_SkipsTheResetOfPooledConnectionsUnlessTheStringSaysOtherwise(string configured, bool expectedNoReset)
+    {
+        var result = new NpgsqlConnectionStringBuilder(DatabaseOptions.WithPoolDefaults(configured));
+
+        Assert.Equal(expectedNoReset, result.NoResetOnClose);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("Host=db;Port=notaport")]
