@@ -10,8 +10,11 @@ namespace Provisioning.Grains.StripeEvents;
 /// <summary>
 /// One Stripe event (key: its id). The first delivery routes it and records the outcome; the record is written last,
 /// after everything the event caused is durable, so a failure anywhere leaves nothing recorded and Stripe's retry
-/// routes it again (every route is idempotent). Later deliveries answer from the record.
+/// routes it again (every route is idempotent). Later deliveries answer from the record. It is placed on the silo whose
+/// gateway received the delivery (prefer-local), and the job and user grains it leads to follow it there, so a delivery is
+/// handled where it arrived.
 /// </summary>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class StripeEventGrain(
     [PersistentState("stripe-event", ProvisioningStorage.Name)] IPersistentState<StripeEventState> state,
     IOptions<JobsOptions> jobsOptions,
