@@ -74,7 +74,7 @@ public sealed partial class ProvisioningJobGrain(
         {
             var admission = await GrainFactory.GetGrain<IUserGrain>(job.UserId).AdmitAsync(JobId);
             JobStateMachine.Create(Job, job, admission.Admitted, time.GetUtcNow());
-            await SaveAsync();
+            await SaveAsync(registerOwedReminder: true);
             LogCreated(logger, JobId, job.UserId, Job.Status);
         }
         else if (_projectedVersion < Job.Version)
@@ -99,7 +99,7 @@ public sealed partial class ProvisioningJobGrain(
 
         if (JobStateMachine.TryMove(Job, JobStatus.Queued, JobActor.System, "the user's previous job ended", time.GetUtcNow()))
         {
-            await SaveAsync();
+            await SaveAsync(registerOwedReminder: true);
             LogPromoted(logger, JobId, Job.UserId);
         }
 
@@ -145,7 +145,7 @@ public sealed partial class ProvisioningJobGrain(
         var to = admission.Admitted ? JobStatus.Queued : JobStatus.Waiting;
         var why = admission.Admitted ? reason : $"{reason}; user {Job.UserId} has a job in progress";
         JobStateMachine.TryMove(Job, to, JobActor.Operator, why, time.GetUtcNow(), actorName);
-        await SaveAsync();
+        await SaveAsync(registerOwedReminder: true);
         await EnsureOwedWorkIsDurableAsync();
         return Result(JobActionOutcome.Done);
     }
@@ -211,7 +211,7 @@ public sealed partial class ProvisioningJobGrain(
             case JobCallbacks.Effect.NewAttempt:
                 FollowCaller();
                 _dispatchTimer?.Dispose();
-                await SaveAsync();
+                await SaveAsync(registerOwedReminder: true);
                 await EnsureOwedWorkIsDurableAsync();
                 break;
             case JobCallbacks.Effect.Ended:
@@ -379,14 +379,25 @@ public sealed partial class ProvisioningJobGrain(
         _reminderRegistered = false;
     }
 
-    /// <summary>Persists the state, then projects it into the read model; reports the transitions it made durable.</summary>
-    private async Task SaveAsync()
+    /// <summary>
+    /// Persists the state, then projects it into the read model; reports the transitions it made durable. With
+    /// <paramref name="registerOwedReminder"/>, a job that now owes work also registers its reminder, alongside the
+    /// projection: the two are independent, so the caller (a webhook, among others) waits for the slower one, not for both.
+    /// </summary>
+    private async Task SaveAsync(bool registerOwedReminder = false)
     {
         using var span = JobTelemetry.StartTransition(JobId, Job, _recordedTransitions);
         await state.WriteOrReloadAsync(this);
         telemetry.Transitioned(Job, _recordedTransitions);
         _recordedTransitions = Job.History.Count;
-        await ProjectAsync();
+        if (registerOwedReminder && OwesWork())
+        {
+            await Task.WhenAll(ProjectAsync(), EnsureReminderAsync());
+        }
+        else
+        {
+            await ProjectAsync();
+        }
     }
 
     /// <summary>
