@@ -96,20 +96,19 @@ foreach (var phase in new[] { path, half, dispatchPhase, overload })
 Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"raw insert baseline: {rawTps:0} per s; ratio webhooks/raw: {maxRate / rawTps:0.00}"));
 Console.WriteLine(string.Create(inv, $"paid to dispatched (webhook sent to dispatch request received): p50 {paidToDispatched.P50:0.0} ms, p99 {paidToDispatched.P99:0.0} ms; not dispatched within 60 s: {notDispatched}"));
-if (baselineCost is { } b && pathCost is { } p && path.Count(Answer.Acknowledged) > 0)
+// What one raw insert and one acknowledged webhook of the path phase cost.
+double rawInserts = Math.Max(1, rawTps * seconds.TotalSeconds);
+double pathWebhooks = Math.Max(1, path.Count(Answer.Acknowledged));
+if (baselineCost is { } b && pathCost is { } p)
 {
-    var inserts = Math.Max(1, rawTps * seconds.TotalSeconds);
-    var webhooks = path.Count(Answer.Acknowledged);
     var cores = Environment.ProcessorCount;
-    var byKind = string.Join(", ", CpuAccount.Kinds.Select(k => string.Create(inv, $"{k} {p.ByKind[k] * 1000 / webhooks:0.00}")));
+    var byKind = string.Join(", ", CpuAccount.Kinds.Select(k => string.Create(inv, $"{k} {p.ByKind[k] * 1000 / pathWebhooks:0.00}")));
     Console.WriteLine(string.Create(inv,
-        $"CPU per raw insert: {b.MachineBusy * 1000 / inserts:0.00} ms; per acknowledged webhook (path): {p.MachineBusy * 1000 / webhooks:0.00} ms ({byKind}); machine busy {p.MachineBusy / (p.Elapsed.TotalSeconds * cores):P0} of {cores} cores during the path phase"));
+        $"CPU per raw insert: {b.MachineBusy * 1000 / rawInserts:0.00} ms; per acknowledged webhook (path): {p.MachineBusy * 1000 / pathWebhooks:0.00} ms ({byKind}); machine busy {p.MachineBusy / (p.Elapsed.TotalSeconds * cores):P0} of {cores} cores during the path phase"));
 }
 
-var rawInserts = Math.Max(1, rawTps * seconds.TotalSeconds);
-var pathWebhooks = Math.Max(1, path.Count(Answer.Acknowledged));
 Console.WriteLine(string.Create(inv,
-    $"database work per raw insert: {baselineDb.Commits / rawInserts:0.0} commits, {baselineDb.RowsWritten / rawInserts:0.0} rows, {baselineDb.WalBytes / rawInserts / 1024:0.0} KB WAL; per acknowledged webhook (path): {pathDb.Commits / (double)pathWebhooks:0.0} commits, {pathDb.RowsWritten / (double)pathWebhooks:0.0} rows, {pathDb.WalBytes / (double)pathWebhooks / 1024:0.0} KB WAL"));
+    $"database work per raw insert: {baselineDb.Commits / rawInserts:0.0} commits, {baselineDb.RowsWritten / rawInserts:0.0} rows, {baselineDb.WalBytes / rawInserts / 1024:0.0} KB WAL; per acknowledged webhook (path): {pathDb.Commits / pathWebhooks:0.0} commits, {pathDb.RowsWritten / pathWebhooks:0.0} rows, {pathDb.WalBytes / pathWebhooks / 1024:0.0} KB WAL"));
 
 Console.WriteLine($"check: {verdict.Acknowledged} unique events acknowledged, {verdict.Jobs} jobs, {verdict.Lost} lost, {verdict.Duplicates} duplicate dispatches, {verdict.Unacknowledged} never acknowledged, {verdict.JobsWithoutAck} jobs of unacknowledged events");
 

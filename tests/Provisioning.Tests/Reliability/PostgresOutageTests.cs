@@ -23,8 +23,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         using var sender = new StripeSender(system.GatewayUrl);
 
         var burst = sender.DeliverAsync(events, run.Deliveries, profile.Concurrency, profile.DeliveryDeadline);
-        await Eventually.UntilAsync(() => Task.FromResult(run.Deliveries.AcknowledgedIds.Count >= events.Count / 3 || burst.IsCompleted),
-            TimeSpan.FromSeconds(90), "a third of the burst acknowledged");
+        await run.Deliveries.UntilAcknowledgedAsync(events.Count / 3, burst, "a third of the burst acknowledged");
         var acknowledgedBefore = run.Deliveries.AcknowledgedIds.Count;
         var answersBefore = run.Deliveries.AnswerCounts;
 

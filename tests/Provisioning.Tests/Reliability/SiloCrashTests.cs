@@ -1,4 +1,3 @@
-using Provisioning.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Provisioning.Tests.Reliability;
@@ -18,8 +17,7 @@ public sealed class SiloCrashTests(ReliabilitySystem fixture, ITestOutputHelper 
         using var sender = new StripeSender(system.GatewayUrl);
 
         var burst = sender.DeliverAsync(events, run.Deliveries, profile.Concurrency, profile.DeliveryDeadline);
-        await Eventually.UntilAsync(() => Task.FromResult(run.Deliveries.AcknowledgedIds.Count >= events.Count / 3 || burst.IsCompleted),
-            TimeSpan.FromSeconds(90), "a third of the burst acknowledged");
+        await run.Deliveries.UntilAcknowledgedAsync(events.Count / 3, burst, "a third of the burst acknowledged");
 
         var victim = system.Silos[0];
         await victim.KillAsync();
@@ -29,8 +27,7 @@ public sealed class SiloCrashTests(ReliabilitySystem fixture, ITestOutputHelper 
         run.HealedAt = DateTimeOffset.UtcNow;
 
         // The survivor carries on alone until the burst has moved on, then a new silo joins.
-        await Eventually.UntilAsync(() => Task.FromResult(run.Deliveries.AcknowledgedIds.Count >= events.Count * 2 / 3 || burst.IsCompleted),
-            TimeSpan.FromSeconds(90), "two thirds of the burst acknowledged with one silo killed");
+        await run.Deliveries.UntilAcknowledgedAsync(events.Count * 2 / 3, burst, "two thirds of the burst acknowledged with one silo killed");
         await system.ReplaceSiloAsync(victim);
         run.Figures["secondsWithOneSilo"] = Math.Round((DateTimeOffset.UtcNow - run.HealedAt.Value).TotalSeconds, 1);
         await burst;

@@ -79,6 +79,13 @@ public sealed class DeliveryLog
 
     public int Requests => _events.Values.Sum(e => e.Answers.Count);
 
+    /// <summary>
+    /// Waits (90 s at most) until <paramref name="count"/> events are acknowledged or the <paramref name="burst"/>
+    /// delivering them has ended, whichever comes first: the moment a scenario injects or heals its fault.
+    /// </summary>
+    public Task UntilAcknowledgedAsync(int count, Task burst, string what) =>
+        Eventually.UntilAsync(() => Task.FromResult(AcknowledgedIds.Count >= count || burst.IsCompleted), TimeSpan.FromSeconds(90), what);
+
     /// <summary>Answers by status (<c>0</c>: no answer), over every request sent.</summary>
     public IReadOnlyDictionary<string, int> AnswerCounts =>
         _events.Values.SelectMany(e => e.Answers).GroupBy(s => s == NoAnswer ? "none" : s.ToString(System.Globalization.CultureInfo.InvariantCulture))
