@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Provisioning.Grains;
+using Orleans.Runtime.Hosting;
 using Provisioning.ServiceDefaults;
+using Provisioning.Silo.Storage;
 
 namespace Provisioning.Silo;
 
@@ -46,8 +48,11 @@ public static class SiloExtensions
     }
 
     /// <summary>
-    /// Puts membership, grain state and reminders in the PostgreSQL database of <c>ConnectionStrings:Provisioning</c>,
-    /// through the Orleans ADO.NET providers and the tables that <c>db/</c> creates.
+    /// Puts membership, grain state and reminders in the PostgreSQL database of <c>ConnectionStrings:Provisioning</c>, in the
+    /// tables that <c>db/</c> creates: membership through the Orleans ADO.NET provider; grain state through
+    /// <see cref="PostgresGrainStorage"/> and reminders through the ADO.NET reminder table wrapped in
+    /// <see cref="SharedRoundTripReminderTable"/>, both in the ADO.NET providers' tables and formats, with the statements of
+    /// concurrent grains sharing round trips and commits (<see cref="SharedRoundTrips"/>).
     /// </summary>
     public static ISiloBuilder UseProvisioningPostgres(this ISiloBuilder silo)
     {
@@ -57,16 +62,30 @@ public static class SiloExtensions
             o.Invariant = DatabaseExtensions.OrleansInvariant;
             o.ConnectionString = db.Value.ConnectionString;
         }));
-        silo.AddAdoNetGrainStorage(ProvisioningStorage.Name, options => options.Configure<IOptions<DatabaseOptions>>((o, db) =>
-        {
-            o.Invariant = DatabaseExtensions.OrleansInvariant;
-            o.ConnectionString = db.Value.ConnectionString;
-        }));
+        silo.Services.AddSingleton<SharedRoundTrips>();
+        silo.Services.AddGrainStorage(ProvisioningStorage.Name, (services, name) =>
+            ActivatorUtilities.CreateInstance<PostgresGrainStorage>(
+                services, name, services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         silo.UseAdoNetReminderService(options => options.Configure<IOptions<DatabaseOptions>>((o, db) =>
         {
             o.Invariant = DatabaseExtensions.OrleansInvariant;
             o.ConnectionString = db.Value.ConnectionString;
         }));
+        silo.Services.SendReminderChangesThroughSharedRoundTrips();
         return silo;
+    }
+
+    /// <summary>Wraps the registered reminder table (the ADO.NET one) in <see cref="SharedRoundTripReminderTable"/>.</summary>
+    private static void SendReminderChangesThroughSharedRoundTrips(this IServiceCollection services)
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService);
+        services.Remove(registered);
+        services.AddSingleton<IReminderTable>(sp =>
+        {
+            var inner = registered.ImplementationInstance as IReminderTable
+                ?? registered.ImplementationFactory?.Invoke(sp) as IReminderTable
+                ?? (IReminderTable)ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!);
+            return ActivatorUtilities.CreateInstance<SharedRoundTripReminderTable>(sp, inner);
+        });
     }
 }
