@@ -44,6 +44,7 @@ var pathCost = pathCpu?.Since();
 pathDb = (await DatabaseActivity.ReadAsync(settings.ConnectionString)).Minus(pathDb);
 var maxRate = path.AcknowledgedPerSecond;
 Console.WriteLine($"  {maxRate:0} webhooks/s");
+await SettleAsync("the path phase");
 
 Console.WriteLine($"half load: {maxRate / 2:0} webhooks/s at a constant rate, {seconds.TotalSeconds:0} s");
 var half = await load.OpenLoopAsync("half load", maxRate / 2, seconds);
@@ -116,3 +117,15 @@ var pathLatency = path.Latency();
 Console.WriteLine(string.Create(inv,
     $"ingest_rps={maxRate:0} raw_insert_tps={rawTps:0} ratio={maxRate / rawTps:0.00} p99_ms={pathLatency.P99:0.0} half_load_p99_ms={half.Latency().P99:0.0} dispatch_p50_ms={paidToDispatched.P50:0.0} lost={verdict.Lost}"));
 return verdict.Lost == 0 && verdict.Duplicates == 0 && verdict.Unacknowledged == 0 ? 0 : 1;
+
+// The saturating path phase ends with dispatches still queued behind it (as it began with the warm-up's, so its own
+// figures stay those of a steady state): the half-load phase starts once they are done, so that it measures its own load
+// and not the path phase's backlog.
+async Task SettleAsync(string phase)
+{
+    var started = DateTimeOffset.UtcNow;
+    var missing = await SimulatorLog.UntilDispatchedAsync(http, settings.Simulator, ledger.AcknowledgedIds, TimeSpan.FromSeconds(120));
+    Console.WriteLine(missing == 0
+        ? string.Create(inv, $"  settled: every checkout acknowledged so far was dispatched {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s after {phase}")
+        : $"  not settled: {missing} acknowledged checkouts still not dispatched 120 s after {phase}");
+}
