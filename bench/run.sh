@@ -17,6 +17,14 @@ root="$(pwd)"
 source scripts/postgres.sh
 
 pg_find_bin >/dev/null || { echo "error: PostgreSQL binaries not found (Debian/Ubuntu: apt-get install postgresql)" >&2; exit 1; }
+# The system under test takes fixed ports: refuse to start (and say why) when something already listens on one of them,
+# typically a ./run.sh left running.
+for taken in 5180 5190 11111 11112 30000 30001; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$taken") 2>/dev/null; then
+    echo "error: port $taken on 127.0.0.1 is in use (a running ./run.sh uses the silo ports 11111-11112 and 30000-30001); stop it first" >&2
+    exit 1
+  fi
+done
 work="$(mktemp -d /tmp/provisioning-bench.XXXXXX)"
 chmod 755 "$work"
 port=$((20000 + RANDOM % 20000))
