@@ -2,7 +2,9 @@ using Provisioning.ServiceDefaults;
 using Provisioning.ServiceDefaults.Telemetry;
 using Provisioning.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration files are read once, not watched: ./run.sh keeps logs and data under the content root, and a watcher
+// would wake on every write there.
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 builder.AddProvisioningSilo();
 builder.AddSiloDashboard();
 builder.AddProvisioningTelemetry("provisioning-silo");
