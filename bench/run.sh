@@ -7,7 +7,7 @@
 #   BENCH_SECONDS           length of the baseline, path and half-load phases (default 20)
 #   BENCH_OVERLOAD_SECONDS  length of the overload phase (default 10)
 #   BENCH_CONCURRENCY       senders of the baseline and path phases (default 32)
-#   BENCH_WARM_UP_SECONDS   load before the measured phases, until the processes run compiled, optimized code (default 20)
+#   BENCH_WARM_UP_SECONDS   the longest load before the measured phases: it lasts until the services' background JIT is nearly idle (at least 20 s; default at most 180)
 #   BENCH_SYSTEM_DIR        another checkout of this project whose ./run.sh starts the system under test (to compare
 #                           two versions with the same benchmark; default: this checkout)
 # Ports: the gateway on 127.0.0.1:5180, the simulator on 127.0.0.1:5190, the silos on run.sh's ports (stop ./run.sh first).
@@ -73,4 +73,4 @@ dotnet "$root/bench/Provisioning.Bench/bin/Release/net10.0/Provisioning.Bench.dl
   --gateway "$GATEWAY_URL" --simulator "$SIMULATOR_URL" --connection-string "$connection" \
   --webhook-secret "$Stripe__WebhookSecrets__0" \
   --seconds "${BENCH_SECONDS:-20}" --overload-seconds "${BENCH_OVERLOAD_SECONDS:-10}" \
-  --warm-up-seconds "${BENCH_WARM_UP_SECONDS:-20}" --concurrency "${BENCH_CONCURRENCY:-32}"
+  --warm-up-seconds "${BENCH_WARM_UP_SECONDS:-180}" --concurrency "${BENCH_CONCURRENCY:-32}"

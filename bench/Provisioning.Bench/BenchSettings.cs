@@ -42,7 +42,7 @@ public sealed record BenchSettings(
             Required("webhook-secret"),
             TimeSpan.FromSeconds(Number("seconds", 20)),
             TimeSpan.FromSeconds(Number("overload-seconds", 10)),
-            TimeSpan.FromSeconds(Number("warm-up-seconds", 20)),
+            TimeSpan.FromSeconds(Number("warm-up-seconds", 180)),
             (int)Number("concurrency", 32),
             Number("duplicates", 0.10),
             (int)Number("dispatch-samples", 200));
