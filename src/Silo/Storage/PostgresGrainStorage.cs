@@ -91,7 +91,7 @@ public sealed partial class PostgresGrainStorage(
             "(another activation wrote it, or it was never written)", storedEtag: "unknown", currentEtag: etag ?? "none");
     }
 
-    [LoggerMessage(EventId = 1501, Level = LogLevel.Error, Message = "Grain storage {Storage}: {Operation} of {State} failed")]
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Error, Message = "Grain storage {Storage}: {Operation} of {State} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string operation, string storage, string state);
 }
 

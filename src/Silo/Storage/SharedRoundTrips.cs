@@ -1,21 +1,21 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Npgsql;
+using Provisioning.Grains.Batching;
 using Provisioning.ServiceDefaults.Telemetry;
 
 namespace Provisioning.Silo.Storage;
 
 /// <summary>
 /// Runs a silo's small, independent statements (grain state reads and writes, reminder changes) so that concurrent callers
-/// share round trips and commits: a statement that arrives while a round trip is in flight waits for the next one, which
-/// carries every statement waiting by then (at most <see cref="MaxBatch"/>) as one batch, in one implicit transaction,
-/// through one of <see cref="Loops"/> connections. A lone statement goes at once, so an idle silo pays no extra latency.
+/// share round trips and commits (<see cref="SharedBatches{T}"/>): a statement that arrives while a round trip is in
+/// flight waits for the next one, which carries every statement waiting by then (at most <see cref="MaxBatch"/>) as one
+/// batch, in one implicit transaction, through one of <see cref="Loops"/> connections. A lone statement goes at once, so an idle silo pays no extra latency.
 /// Each caller is answered only once its batch has committed. If a shared batch fails, nothing of it was written (the
 /// transaction rolls back) and each of its statements runs again on its own, so one caller's failure is never another's.
 /// Inside a trace, each statement has a client span in its caller's trace (<c>db.operation.batch.size</c>: how many
 /// statements its round trip carried), since Npgsql's own span of a shared round trip belongs to no single caller.
 /// </summary>
-public sealed partial class SharedRoundTrips : IAsyncDisposable
+public sealed class SharedRoundTrips : IAsyncDisposable
 {
     public const int MaxBatch = 64;
     public const int Loops = 2;
@@ -23,15 +23,14 @@ public sealed partial class SharedRoundTrips : IAsyncDisposable
     private static readonly ActivitySource Spans = new(ProvisioningTelemetry.Name);
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly ILogger<SharedRoundTrips> _logger;
-    private readonly Channel<Statement> _queue = Channel.CreateUnbounded<Statement>();
-    private readonly Task[] _loops;
+    private readonly SharedBatches<Statement> _batches;
 
     public SharedRoundTrips(NpgsqlDataSource dataSource, ILogger<SharedRoundTrips> logger)
     {
         _dataSource = dataSource;
-        _logger = logger;
-        _loops = [.. Enumerable.Range(0, Loops).Select(_ => Task.Run(RunAsync))];
+        _batches = new SharedBatches<Statement>(
+            Loops, MaxBatch, ExecuteAsync, statement => ExecuteAsync([statement]),
+            (statement, ex) => statement.Result.TrySetException(ex), logger);
     }
 
     /// <summary>
@@ -47,7 +46,7 @@ public sealed partial class SharedRoundTrips : IAsyncDisposable
         span?.SetTag("db.operation.name", operation);
         span?.SetTag("db.collection.name", table);
         var statement = new Statement(command, reader => readRow(reader));
-        if (!_queue.Writer.TryWrite(statement))
+        if (!_batches.TryAdd(statement))
         {
             await ExecuteAsync([statement]); // Shutting down: no loop takes it, so it goes on its own.
         }
@@ -67,56 +66,7 @@ public sealed partial class SharedRoundTrips : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_loops);
-    }
-
-    private async Task RunAsync()
-    {
-        var batch = new List<Statement>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                await ExecuteAsync(batch);
-            }
-            catch (Exception ex) when (batch.Count > 1)
-            {
-                LogSharedBatchFailed(_logger, batch.Count, ex.Message);
-                await Task.WhenAll(batch.Select(ExecuteAloneAsync));
-            }
-            catch (Exception ex)
-            {
-                batch[0].Result.TrySetException(ex);
-            }
-
-            batch.Clear();
-        }
-    }
-
-    private async Task ExecuteAloneAsync(Statement statement)
-    {
-        try
-        {
-            await ExecuteAsync([statement]);
-        }
-        catch (Exception ex)
-        {
-            statement.Result.TrySetException(ex);
-        }
-    }
+    public ValueTask DisposeAsync() => _batches.DisposeAsync();
 
     /// <summary>Runs the statements as one batch and answers each once the batch has committed.</summary>
     private async Task ExecuteAsync(IReadOnlyList<Statement> statements)
@@ -155,7 +105,4 @@ public sealed partial class SharedRoundTrips : IAsyncDisposable
 
         public int BatchSize { get; set; } = 1;
     }
-
-    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "A shared database round trip of {Count} statements failed ({Reason}); running each on its own")]
-    private static partial void LogSharedBatchFailed(ILogger logger, int count, string reason);
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Storage;
-using Orleans.TestingHost;
 using Provisioning.Diagnostics;
 using Provisioning.Grains;
 using Provisioning.Tests.Infrastructure;
@@ -78,10 +77,7 @@ public sealed class ClusterOnPostgresTests(PostgresClusterFixture fixture)
             storage.WriteStateAsync("test-counter", grainId, new GrainState<TestCounterState>(new TestCounterState { Value = 2 })));
     }
 
-    private IGrainStorage PrimarySiloStorage() =>
-        fixture.Cluster.Silos[0] is InProcessSiloHandle { SiloHost: { } host }
-            ? host.Services.GetRequiredKeyedService<IGrainStorage>(ProvisioningStorage.Name)
-            : throw new InvalidOperationException("the test cluster runs its silos in process");
+    private IGrainStorage PrimarySiloStorage() => fixture.SiloServices().GetRequiredKeyedService<IGrainStorage>(ProvisioningStorage.Name);
 
     internal static async Task<long> CountActiveSilosAsync(string connectionString, string clusterId)
     {

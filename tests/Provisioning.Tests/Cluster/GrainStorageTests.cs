@@ -5,7 +5,6 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
-using Orleans.TestingHost;
 using Provisioning.Grains;
 using Provisioning.ServiceDefaults;
 using Provisioning.Silo.Storage;
@@ -135,17 +134,12 @@ public sealed class GrainStorageTests(PostgresClusterFixture fixture)
 
     private static GrainId CounterId(string key) => GrainId.Create("test-counter", key);
 
-    private IServiceProvider SiloServices() =>
-        fixture.Cluster.Silos[0] is InProcessSiloHandle { SiloHost: { } host }
-            ? host.Services
-            : throw new InvalidOperationException("the test cluster runs its silos in process");
-
-    private IGrainStorage SiloStorage() => SiloServices().GetRequiredKeyedService<IGrainStorage>(ProvisioningStorage.Name);
+    private IGrainStorage SiloStorage() => fixture.SiloServices().GetRequiredKeyedService<IGrainStorage>(ProvisioningStorage.Name);
 
     /// <summary>Orleans' own ADO.NET grain storage on the same database and service, started the way a silo starts it.</summary>
     private async Task<IGrainStorage> StartAdoNetStorageAsync()
     {
-        var services = SiloServices();
+        var services = fixture.SiloServices();
         var options = new AdoNetGrainStorageOptions
         {
             Invariant = DatabaseExtensions.OrleansInvariant,

@@ -46,6 +46,12 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
+    /// <summary>The services of one of the in-process silos (the first by default).</summary>
+    public IServiceProvider SiloServices(int index = 0) =>
+        Cluster.Silos[index] is InProcessSiloHandle { SiloHost: { } host }
+            ? host.Services
+            : throw new InvalidOperationException("the test cluster runs its silos in process");
+
     public async Task DisposeAsync()
     {
         await Cluster.StopAllSilosAsync();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 using Provisioning.Silo.Storage;
 
 namespace Provisioning.Tests.Cluster;
@@ -69,8 +68,5 @@ public sealed class ReminderTableTests(PostgresClusterFixture fixture)
         }
     }
 
-    private IReminderTable SiloReminderTable() =>
-        fixture.Cluster.Silos[0] is InProcessSiloHandle { SiloHost: { } host }
-            ? host.Services.GetRequiredService<IReminderTable>()
-            : throw new InvalidOperationException("the test cluster runs its silos in process");
+    private IReminderTable SiloReminderTable() => fixture.SiloServices().GetRequiredService<IReminderTable>();
 }
