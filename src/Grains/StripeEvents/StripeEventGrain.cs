@@ -8,11 +8,12 @@ using Provisioning.Subscriptions;
 namespace Provisioning.Grains.StripeEvents;
 
 /// <summary>
-/// One Stripe event (key: its id). The first delivery routes it and records the outcome; the record is written last,
-/// after everything the event caused is durable, so a failure anywhere leaves nothing recorded and Stripe's retry
-/// routes it again (every route is idempotent). Later deliveries answer from the record. It is placed on the silo whose
-/// gateway received the delivery (prefer-local), and the job and user grains it leads to follow it there, so a delivery is
-/// handled where it arrived.
+/// One Stripe event (key: its id). The first delivery decides the outcome, then writes the record and routes the event
+/// side by side, so the webhook waits for the longer of the two instead of both; it is answered only once both are
+/// durable. If either fails the delivery fails, the activation is dropped, and Stripe's retry comes back: every route is
+/// idempotent, and a later delivery routes again even when it finds the record (the record may have been written while
+/// the route failed), then answers from the record. It is placed on the silo whose gateway received the delivery
+/// (prefer-local), and the job and user grains it leads to follow it there, so a delivery is handled where it arrived.
 /// </summary>
 [Orleans.Placement.PreferLocalPlacement]
 public sealed partial class StripeEventGrain(
@@ -31,24 +32,26 @@ public sealed partial class StripeEventGrain(
             throw new ArgumentException($"Event id {stripeEvent.EventId} does not match the grain key.", nameof(stripeEvent));
         }
 
+        var (outcome, jobId, subscriptionId, routeAsync) = Route(stripeEvent);
         if (state.State.Record is { } recorded)
         {
+            await routeAsync();
             LogDuplicate(logger, recorded.EventId, recorded.Outcome);
             return new StripeEventReceipt(recorded, Duplicate: true);
         }
 
-        var (outcome, jobId, subscriptionId) = await RouteAsync(stripeEvent);
         state.State.Record = new StripeEventRecord(
             stripeEvent.EventId, stripeEvent.Type, stripeEvent.Created, stripeEvent.Livemode, time.GetUtcNow(),
             outcome, jobId, subscriptionId);
         try
         {
-            await state.WriteStateAsync();
+            await Task.WhenAll(state.WriteStateAsync(), routeAsync());
         }
         catch (Exception)
         {
-            // Not durable: forget it, so the redelivery routes the event again instead of answering from memory.
+            // Not known to be durable: the next delivery reactivates the grain from storage and routes the event again.
             state.State.Record = null;
+            DeactivateOnIdle();
             throw;
         }
 
@@ -58,37 +61,42 @@ public sealed partial class StripeEventGrain(
 
     public Task<StripeEventRecord?> GetAsync() => Task.FromResult(state.State.Record);
 
-    private async Task<(string Outcome, string? JobId, string? SubscriptionId)> RouteAsync(StripeEventEnvelope e)
+    /// <summary>What the event leads to (decided from the event alone) and the idempotent calls that carry it out.</summary>
+    private (string Outcome, string? JobId, string? SubscriptionId, Func<Task> RouteAsync) Route(StripeEventEnvelope e)
     {
         switch (e.Type)
         {
             case "checkout.session.completed" or "checkout.session.async_payment_succeeded" when e.Checkout is { } checkout:
                 var (job, ignoredBecause) = CheckoutMetadata.Read(e.EventId, e.Created, checkout, jobsOptions.Value);
-                if (checkout.SubscriptionId is { Length: > 0 } linked)
+                var linked = checkout.SubscriptionId is { Length: > 0 } id ? id : null;
+                async Task RouteCheckoutAsync()
                 {
-                    await ApplyToSubscriptionAsync(e, new SubscriptionChange(linked, null, checkout.CustomerId, null, null, null, null));
+                    if (linked is not null)
+                    {
+                        await ApplyToSubscriptionAsync(e, new SubscriptionChange(linked, null, checkout.CustomerId, null, null, null, null));
+                    }
+
+                    if (job is not null)
+                    {
+                        await GrainFactory.GetGrain<IProvisioningJobGrain>(job.JobId).CreateAsync(job);
+                    }
                 }
 
-                if (job is null)
-                {
-                    return ($"ignored: {ignoredBecause}", null, checkout.SubscriptionId);
-                }
-
-                await GrainFactory.GetGrain<IProvisioningJobGrain>(job.JobId).CreateAsync(job);
-                return (JobCreated, job.JobId, checkout.SubscriptionId);
+                return job is null
+                    ? ($"ignored: {ignoredBecause}", null, checkout.SubscriptionId, RouteCheckoutAsync)
+                    : (JobCreated, job.JobId, checkout.SubscriptionId, RouteCheckoutAsync);
 
             case "customer.subscription.created" or "customer.subscription.updated" or "customer.subscription.deleted"
                 or "invoice.paid" or "invoice.payment_failed":
                 if (e.Subscription is not { SubscriptionId.Length: > 0 } change)
                 {
-                    return ($"ignored: {e.Type} names no subscription", null, null);
+                    return ($"ignored: {e.Type} names no subscription", null, null, () => Task.CompletedTask);
                 }
 
-                await ApplyToSubscriptionAsync(e, change);
-                return (SubscriptionUpdated, null, change.SubscriptionId);
+                return (SubscriptionUpdated, null, change.SubscriptionId, () => ApplyToSubscriptionAsync(e, change));
 
             default:
-                return ($"ignored: event type {e.Type} is not handled", null, null);
+                return ($"ignored: event type {e.Type} is not handled", null, null, () => Task.CompletedTask);
         }
     }
 
