@@ -9,8 +9,9 @@ namespace Provisioning.Silo.Storage;
 /// Grain state in PostgreSQL's <c>OrleansStorage</c> table, with the identity, versioning and payload format of Orleans'
 /// ADO.NET grain storage (db/0003 describes them), but with the round trips of concurrent grains shared through
 /// <see cref="SharedRoundTrips"/>: the calls that arrive while a round trip is in flight go together in the next one, in
-/// one transaction and one commit, and each waits for its own result. A lone call goes at once. The ETag is the row's version as text: a write with a stale ETag, or a first write for a row that
-/// exists, changes nothing and raises <see cref="InconsistentStateException"/>.
+/// one transaction and one commit, and each waits for its own result. A lone call goes at once. The ETag is the row's
+/// version as text: a write with a stale ETag, or a first write for a row that exists, changes nothing and raises
+/// <see cref="InconsistentStateException"/>.
 /// </summary>
 public sealed partial class PostgresGrainStorage(
     string name,
@@ -23,18 +24,9 @@ public sealed partial class PostgresGrainStorage(
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = GrainStorageKey.From(stateName, grainId);
-        StoredState? stored;
-        try
-        {
-            stored = await roundTrips.FirstRowAsync(
-                "read", GrainStateStatements.Table, () => GrainStateStatements.Read(serviceId, key),
-                reader => new StoredState(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt32(1)));
-        }
-        catch (Exception ex)
-        {
-            LogFailed(logger, ex, "read", name, key.ToString());
-            throw;
-        }
+        var stored = await LoggedAsync("read", key, () => roundTrips.FirstRowAsync(
+            "read", GrainStateStatements.Table, () => GrainStateStatements.Read(serviceId, key),
+            reader => new StoredState(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt32(1))));
 
         grainState.State = stored?.Payload is { } payload
             ? serializer.Deserialize<T>(new BinaryData(payload))
@@ -74,21 +66,26 @@ public sealed partial class PostgresGrainStorage(
     private async Task<int> ChangeAsync(string operation, GrainStorageKey key, string? etag, Func<int?, NpgsqlBatchCommand> change)
     {
         int? expected = etag is null ? null : int.Parse(etag, CultureInfo.InvariantCulture);
-        int? version;
+        var version = await LoggedAsync(operation, key, () => roundTrips.FirstRowAsync<int?>(
+            operation, GrainStateStatements.Table, () => change(expected), reader => reader.GetInt32(0)));
+
+        return version ?? throw new InconsistentStateException(
+            $"Version conflict ({operation}): storage {name}, state {key}, ETag {etag ?? "none"}: the stored version differs " +
+            "(another activation wrote it, or it was never written)", storedEtag: "unknown", currentEtag: etag ?? "none");
+    }
+
+    /// <summary>Runs a storage call, logging (and rethrowing) its failure with the storage and state it concerned.</summary>
+    private async Task<T> LoggedAsync<T>(string operation, GrainStorageKey key, Func<Task<T>> call)
+    {
         try
         {
-            version = await roundTrips.FirstRowAsync<int?>(
-                operation, GrainStateStatements.Table, () => change(expected), reader => reader.GetInt32(0));
+            return await call();
         }
         catch (Exception ex)
         {
             LogFailed(logger, ex, operation, name, key.ToString());
             throw;
         }
-
-        return version ?? throw new InconsistentStateException(
-            $"Version conflict ({operation}): storage {name}, state {key}, ETag {etag ?? "none"}: the stored version differs " +
-            "(another activation wrote it, or it was never written)", storedEtag: "unknown", currentEtag: etag ?? "none");
     }
 
     [LoggerMessage(EventId = 2401, Level = LogLevel.Error, Message = "Grain storage {Storage}: {Operation} of {State} failed")]
