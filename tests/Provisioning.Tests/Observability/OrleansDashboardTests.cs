@@ -68,4 +68,52 @@ public sealed class OrleansDashboardTests(TestSystem system) : IClassFixture<Tes
 
         Assert.Equal(system.Silos.Count, hosts);
     }
+    [Fact]
+    public async Task SiloCounters_ReachTheDashboardFromEverySilo()
+    {
+        // A silo samples its Orleans counters for the dashboard every Orleans:Dashboard:CounterUpdateIntervalMs (10 s).
+        foreach (var silo in await SiloAddressesAsync())
+        {
+            var counters = await Eventually.UntilAsync(
+                () => DashboardJsonAsync($"/dashboard/SiloCounters/{silo}"),
+                json => json.Contains("\"orleans-", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(40), $"silo {silo}'s Orleans counters on the dashboard");
+
+            using var document = JsonDocument.Parse(counters);
+            var names = document.RootElement.EnumerateArray().Select(counter => counter.GetProperty("name").GetString()).ToList();
+            Assert.Contains(names, name => name!.StartsWith("orleans-catalog-activation", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task SiloProperties_NameTheOrleansVersion()
+    {
+        var silo = (await SiloAddressesAsync())[0];
+
+        var properties = await DashboardJsonAsync($"/dashboard/SiloProperties/{silo}");
+
+        using var document = JsonDocument.Parse(properties);
+        var version = document.RootElement.GetProperty("orleansVersion").GetString();
+        Assert.Contains($"({typeof(Orleans.Runtime.SiloAddress).Assembly.GetName().Version})", version);
+    }
+
+    private async Task<List<string>> SiloAddressesAsync()
+    {
+        var hosts = await Eventually.UntilAsync(async () =>
+        {
+            using var counters = JsonDocument.Parse(await DashboardJsonAsync("/dashboard/DashboardCounters"));
+            return counters.RootElement.GetProperty("hosts").EnumerateArray()
+                .Select(host => host.GetProperty("siloAddress").GetString()!).ToList();
+        }, addresses => addresses.Count == system.Silos.Count, TimeSpan.FromSeconds(30), "the dashboard to list every silo");
+        return hosts;
+    }
+
+    private async Task<string> DashboardJsonAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestSecrets.OperatorKey);
+        var response = await system.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
 }
