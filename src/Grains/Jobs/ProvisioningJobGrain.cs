@@ -11,8 +11,10 @@ namespace Provisioning.Grains.Jobs;
 /// <summary>
 /// One paid checkout's provisioning job (key: the Stripe event id). It persists its state, projects every change into
 /// the read model, dispatches the workflow when queued, and frees its user's slot when it ends. Whatever it still owes
-/// (a dispatch, a slot release) is kept durable by a reminder registered before the work starts; a grain timer does
-/// the short waits of a live activation. It is placed on the silo of the event grain that creates it (prefer-local),
+/// (a dispatch, a slot release, the watch over its run) is kept durable by a reminder registered before the work starts;
+/// a grain timer does the short waits of a live activation. The reminder ticks every <see cref="DispatchOptions.ReminderPeriod"/>
+/// while a dispatch or a slot release is owed; while a run is only watched, its next tick is put off to the run's claim or
+/// heartbeat deadline, so thousands of dispatched jobs waiting for runners cost nothing until a deadline passes. It is placed on the silo of the event grain that creates it (prefer-local),
 /// so ingesting a checkout crosses no silo boundary between the two.
 /// </summary>
 [Orleans.Placement.PreferLocalPlacement]
@@ -28,7 +30,7 @@ public sealed partial class ProvisioningJobGrain(
 {
     private const string OwedWorkReminder = "owed-work";
     private long _projectedVersion = -1;
-    private bool _reminderRegistered;
+    private DateTimeOffset? _reminderTicksBy;
     private IGrainTimer? _dispatchTimer;
     private int _recordedTransitions;
     private ActivityContext _dispatchOrigin;
@@ -176,8 +178,9 @@ public sealed partial class ProvisioningJobGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // Ticks can be missed or repeated: each one does only what the durable state says is still owed.
-        _reminderRegistered = true;
+        // Ticks can be missed or repeated: each one does only what the durable state says is still owed. Whatever this
+        // reminder was registered as, it now ticks every period.
+        _reminderTicksBy = time.GetUtcNow() + dispatchOptions.Value.ReminderPeriod;
         if (Job.Status == JobStatus.Queued)
         {
             await DispatchIfDueAsync();
@@ -198,6 +201,10 @@ public sealed partial class ProvisioningJobGrain(
         {
             await ForgetReminderAsync();
         }
+        else
+        {
+            await EnsureReminderAsync(putOffToDeadline: true);
+        }
     }
 
     /// <summary>Persists what a callback, run event or the watchdog changed, and does what follows from it.</summary>
@@ -206,7 +213,8 @@ public sealed partial class ProvisioningJobGrain(
         switch (effect)
         {
             case JobCallbacks.Effect.Saved:
-                await SaveAsync();
+                // A claim brings the heartbeat deadline, which may come before the claim deadline the reminder waits for.
+                await SaveAsync(registerOwedReminder: true);
                 break;
             case JobCallbacks.Effect.NewAttempt:
                 FollowCaller();
@@ -239,15 +247,36 @@ public sealed partial class ProvisioningJobGrain(
         }
     }
 
-    private async Task EnsureReminderAsync()
+    /// <summary>
+    /// Makes sure the reminder wakes the job by the time its owed work needs it: within a period while a dispatch or a slot
+    /// release is owed (or, with <paramref name="slotRelease"/>, about to be), by the deadline while a run is watched. Writes
+    /// only when the registered reminder would wake it too late; with <paramref name="putOffToDeadline"/> (after a tick), it
+    /// also puts the next tick off to a watch deadline more than a period away.
+    /// </summary>
+    private async Task EnsureReminderAsync(bool slotRelease = false, bool putOffToDeadline = false)
     {
-        if (!_reminderRegistered)
+        var now = time.GetUtcNow();
+        var period = dispatchOptions.Value.ReminderPeriod;
+        var deadline = slotRelease ? null : WatchDeadline();
+        var putOff = deadline is { } at && at - now > period;
+        if (_reminderTicksBy is { } ticksBy && ticksBy <= (deadline ?? now + period) && !(putOffToDeadline && putOff))
         {
-            var period = dispatchOptions.Value.ReminderPeriod;
-            await this.RegisterOrUpdateReminder(OwedWorkReminder, period, period);
-            _reminderRegistered = true;
+            return;
         }
+
+        var due = putOff ? deadline!.Value - now : period;
+        await this.RegisterOrUpdateReminder(OwedWorkReminder, due, period);
+        _reminderTicksBy = now + due;
     }
+
+    /// <summary>When the watchdog must look at the run next (<see cref="JobCallbacks.Watch"/>); null while other work is owed.</summary>
+    private DateTimeOffset? WatchDeadline() => Job switch
+    {
+        { SlotReleasePending: true } => null,
+        { Status: JobStatus.Dispatched, DispatchedAt: { } at } => at + jobsOptions.Value.ClaimTimeout,
+        { Status: JobStatus.Provisioning, LastHeartbeatAt: { } beat } => beat + jobsOptions.Value.HeartbeatTimeout,
+        _ => null,
+    };
 
     /// <summary>Runs the next dispatch request off the caller's path, when it is due.</summary>
     private void ScheduleDispatch()
@@ -335,8 +364,8 @@ public sealed partial class ProvisioningJobGrain(
             return;
         }
 
-        // The reminder exists before the job ends, so a crash right after cannot leave the user's slot taken.
-        await EnsureReminderAsync();
+        // The reminder is due within a period before the job ends, so a crash right after cannot leave the user's slot taken.
+        await EnsureReminderAsync(slotRelease: true);
 
         if (move())
         {
@@ -376,7 +405,7 @@ public sealed partial class ProvisioningJobGrain(
             await this.UnregisterReminder(reminder);
         }
 
-        _reminderRegistered = false;
+        _reminderTicksBy = null;
     }
 
     /// <summary>
