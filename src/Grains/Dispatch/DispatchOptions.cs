@@ -21,8 +21,9 @@ public sealed class DispatchOptions
     public TimeSpan MinRateLimitWait { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// <c>Dispatch:ReminderPeriod</c>: how often the durable reminder of a job that still owes work wakes it, the backstop
-    /// for crashes and lost timers. Default 1 min (Orleans' minimum reminder period unless lowered).
+    /// <c>Dispatch:ReminderPeriod</c>: how often the durable reminder of a job that owes a dispatch or a slot release wakes
+    /// it, the backstop for crashes and lost timers (a job whose run is only watched is woken at the run's deadline
+    /// instead). Default 1 min (Orleans' minimum reminder period unless lowered).
     /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
