@@ -37,6 +37,28 @@ public sealed class DispatchThroughSimulatorTests(DispatchSystemFixture fixture)
     }
 
     [Fact]
+    public async Task Dispatch_OfANewJob_FirstRequestIsDurablyCountedBeforeItLeaves()
+    {
+        // GitHub holds the request: while it is in flight, the stored job already counts it (a crash now cannot lose the count).
+        var jobId = $"evt_{Guid.NewGuid():N}";
+        await Simulator.AddFaultAsync(new SimulatorFault("timeout", JobId: jobId, Seconds: 30));
+
+        await fixture.CreateJobAsync(jobId);
+        await Eventually.UntilAsync(async () => (await Simulator.GetRequestsAsync(jobId)).Count == 1, TimeSpan.FromSeconds(30), "the held dispatch request");
+
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.System.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT convert_from(PayloadBinary, 'UTF8') FROM OrleansStorage WHERE GrainIdExtensionString = @job", connection);
+        command.Parameters.AddWithValue("job", jobId);
+        var stored = (string?)await command.ExecuteScalarAsync();
+        Assert.NotNull(stored);
+        Assert.Matches("\"DispatchTries\"\\s*:\\s*1[,}]", stored);
+        Assert.Matches("\"DispatchStartedAt\"\\s*:\\s*\"", stored);
+        await fixture.WaitForStatusAsync(jobId, JobStatus.Dispatched);
+    }
+
+    [Fact]
     public async Task Dispatch_GitHubAnswers204_JobDispatchedWithoutRun()
     {
         var jobId = $"evt_{Guid.NewGuid():N}";
