@@ -56,6 +56,12 @@ public sealed class JobState
     /// <summary>Recent callback ids (webhook-id) and GitHub delivery ids already applied: replays have no second effect.</summary>
     [Id(26)] public List<string> SeenMessageIds { get; set; } = [];
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the call that last queued the job (a webhook, a freed slot, a retry, a new attempt):
+    /// a dispatch made by a later activation, after a restart, still belongs to that trace.
+    /// </summary>
+    [Id(27)] public string? DispatchTraceParent { get; set; }
+
     public JobSnapshot ToSnapshot(string jobId) => new(
         jobId, StripeEventId, UserId, AgentId, Region, Status, Attempt, RunId, RunUrl,
         CreatedAt, UpdatedAt, LastError, History.ToArray(), Version, OutputJson, LastHeartbeatAt, RunAttempt);

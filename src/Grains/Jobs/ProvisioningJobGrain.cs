@@ -48,6 +48,11 @@ public sealed partial class ProvisioningJobGrain(
             return;
         }
 
+        if (Job.DispatchTraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, out var origin))
+        {
+            _dispatchOrigin = origin;
+        }
+
         // Repair a projection that fell behind (a crash between the state write and the projection).
         try
         {
@@ -464,6 +469,7 @@ public sealed partial class ProvisioningJobGrain(
         if (Activity.Current is { } caller)
         {
             _dispatchOrigin = caller.Context;
+            Job.DispatchTraceParent = caller.Id is { } id && caller.IdFormat == ActivityIdFormat.W3C ? id : null;
         }
     }
 

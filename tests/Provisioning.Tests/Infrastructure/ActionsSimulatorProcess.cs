@@ -174,7 +174,8 @@ public sealed record SimulatorQueuedFault(
 
 /// <summary>
 /// One request the simulator received. <see cref="Status"/> is null when it sent no answer (held by a timeout fault, or the
-/// client gave up); <see cref="NotBefore"/> is, after a rate-limit fault, the earliest time a well-behaved client sends again.
+/// client gave up); <see cref="NotBefore"/> is, after a rate-limit fault, the earliest time a well-behaved client sends again;
+/// <see cref="TraceParent"/> is the request's W3C <c>traceparent</c> header.
 /// </summary>
 public sealed record SimulatorRequest(
     long Sequence,
@@ -191,7 +192,8 @@ public sealed record SimulatorRequest(
     DateTimeOffset? NotBefore,
     int? Status,
     long? RunId,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    string? TraceParent = null);
 
 /// <summary>
 /// A run behaviour to queue for the next run dispatched for <see cref="JobId"/> (every job when null): <c>silent</c>,

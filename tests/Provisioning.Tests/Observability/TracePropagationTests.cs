@@ -35,6 +35,28 @@ public sealed class TracePropagationTests(TelemetrySystem telemetry)
     }
 
     [Fact]
+    public async Task Webhook_WithTraceparent_DispatchByALaterActivationCarriesTheSameTraceId()
+    {
+        // GitHub answers the first request with 429 and a wait; meanwhile the job's activation is collected, so the next
+        // request is made by a new activation, woken by the job's reminder.
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var checkout = StripeEventFactory.CheckoutCompleted(StripeEventFactory.NewId("user"), "agent-traced-later");
+        await System.Simulator.AddFaultAsync(new SimulatorFault("rate-limit", JobId: checkout.Id, Status: 429, Seconds: 6));
+        var request = checkout.ToRequest();
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        Assert.Equal(HttpStatusCode.OK, (await System.Http.SendWebhookAsync(request)).Status);
+        await Eventually.UntilAsync(async () => (await System.Simulator.GetRequestsAsync(checkout.Id)).Count == 1, Deadline, "the first, rate-limited request");
+
+        var client = await System.ClientAsync();
+        await client.GetGrain<Orleans.Runtime.IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var requests = await Eventually.UntilAsync(
+            () => System.Simulator.GetRequestsAsync(checkout.Id), found => found.Count == 2, Deadline, "the second request");
+        Assert.Equal(429, requests[0].Status);
+        Assert.Equal(traceId, requests[1].TraceParent?.Split('-')[1]);
+    }
+
+    [Fact]
     public async Task Webhook_WithTraceparent_SpansOfGatewayAndSiloShareTheTraceAndNameTheJob()
     {
         var (traceId, jobId) = await DeliverInTraceAsync();
