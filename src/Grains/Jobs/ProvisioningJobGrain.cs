@@ -13,9 +13,10 @@ namespace Provisioning.Grains.Jobs;
 /// the read model, dispatches the workflow when queued, and frees its user's slot when it ends. Whatever it still owes
 /// (a dispatch, a slot release, the watch over its run) is kept durable by a reminder registered before the work starts;
 /// a grain timer does the short waits of a live activation. The reminder ticks every <see cref="DispatchOptions.ReminderPeriod"/>
-/// while a dispatch or a slot release is owed; while a run is only watched, its next tick is put off to the run's claim or
-/// heartbeat deadline, so thousands of dispatched jobs waiting for runners cost nothing until a deadline passes. It is placed on the silo of the event grain that creates it (prefer-local),
-/// so ingesting a checkout crosses no silo boundary between the two.
+/// while a dispatch or a slot release is owed; once the dispatch is recorded, and while the run is only watched, its next
+/// tick is put off to the run's claim or heartbeat deadline, so thousands of dispatched jobs waiting for runners cost
+/// nothing until a deadline passes. It is placed on the silo of the event grain that creates it (prefer-local), so
+/// ingesting a checkout crosses no silo boundary between the two.
 /// </summary>
 [Orleans.Placement.PreferLocalPlacement]
 public sealed partial class ProvisioningJobGrain(
@@ -334,7 +335,7 @@ public sealed partial class ProvisioningJobGrain(
         {
             case DispatchOutcome.Dispatched run:
                 JobStateMachine.RecordDispatched(Job, run.RunId, run.RunApiUrl, run.RunHtmlUrl, now);
-                await SaveAsync();
+                await SaveAsync(registerOwedReminder: true, putOffReminder: true);
                 LogDispatched(logger, JobId, Job.Attempt, Job.DispatchTries, Job.RunId);
                 if (!OwesWork())
                 {
@@ -443,8 +444,9 @@ public sealed partial class ProvisioningJobGrain(
     /// Persists the state, then projects it into the read model; reports the transitions it made durable. With
     /// <paramref name="registerOwedReminder"/>, a job that now owes work also registers its reminder, alongside the
     /// projection: the two are independent, so the caller (a webhook, among others) waits for the slower one, not for both.
+    /// With <paramref name="putOffReminder"/> (a dispatch just recorded), the reminder is put off to the run's deadline.
     /// </summary>
-    private async Task SaveAsync(bool registerOwedReminder = false)
+    private async Task SaveAsync(bool registerOwedReminder = false, bool putOffReminder = false)
     {
         using var span = JobTelemetry.StartTransition(JobId, Job, _recordedTransitions);
         await state.WriteOrReloadAsync(this);
@@ -452,7 +454,7 @@ public sealed partial class ProvisioningJobGrain(
         _recordedTransitions = Job.History.Count;
         if (registerOwedReminder && OwesWork())
         {
-            await Task.WhenAll(ProjectAsync(), EnsureReminderAsync());
+            await Task.WhenAll(ProjectAsync(), EnsureReminderAsync(putOffToDeadline: putOffReminder));
         }
         else
         {

@@ -42,7 +42,7 @@ public sealed class WatchdogScheduleTests(WatchdogScheduleFixture schedule) : IC
         var run = await Fixture.DispatchedRunAsync(await Fixture.CreateJobAsync());
         var dispatchedBy = DateTimeOffset.UtcNow;
 
-        // The next tick of the dispatch's backstop sees the run awaited and puts the reminder off to the claim deadline.
+        // Recording the dispatch puts the reminder off to the claim deadline.
         var awaitingClaim = await Eventually.UntilAsync(
             () => NextTickAsync(run.JobId),
             next => next > DateTimeOffset.UtcNow + WatchdogScheduleFixture.ClaimTimeout / 2,
