@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Provisioning.Gateway.Observability;
 using Provisioning.Gateway.Webhooks;
 using Provisioning.Jobs;
 
@@ -16,6 +17,7 @@ public sealed class GitHubEventsHandler(
     GitHubSignatureVerifier verifier,
     RunJobLookup lookup,
     IGrainFactory grains,
+    GatewayTelemetry telemetry,
     TimeProvider time,
     ILogger<GitHubEventsHandler> logger)
 {
@@ -34,6 +36,7 @@ public sealed class GitHubEventsHandler(
         if (!options.Value.IsConfigured)
         {
             GitHubEventsLog.NotConfigured(logger, deliveryId);
+            telemetry.GitHubEventAnswered(GatewayTelemetry.UnknownType, "unavailable");
             return Problem(StatusCodes.Status503ServiceUnavailable, "not-configured", "Not configured",
                 $"This gateway does not take GitHub webhooks: {GitHubEventsOptions.SecretKey} is not configured.");
         }
@@ -41,7 +44,7 @@ public sealed class GitHubEventsHandler(
         var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return Reject(request, deliveryId, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
                 $"The body is larger than {MaxBodyBytes / 1024} KiB.");
         }
 
@@ -49,7 +52,7 @@ public sealed class GitHubEventsHandler(
         if (!verifier.IsValid(signature, body))
         {
             var missing = string.IsNullOrEmpty(signature);
-            return Reject(request, deliveryId, StatusCodes.Status401Unauthorized,
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status401Unauthorized,
                 missing ? "signature-missing" : "signature-mismatch",
                 missing ? "Missing signature" : "Signature mismatch",
                 missing
@@ -60,7 +63,7 @@ public sealed class GitHubEventsHandler(
         var gitHubEvent = request.Headers["X-GitHub-Event"].ToString();
         if (string.IsNullOrEmpty(gitHubEvent) || string.IsNullOrEmpty(deliveryId))
         {
-            return Reject(request, deliveryId, StatusCodes.Status400BadRequest, "headers-missing", "Missing headers",
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status400BadRequest, "headers-missing", "Missing headers",
                 "A GitHub delivery carries the X-GitHub-Event and X-GitHub-Delivery headers.");
         }
 
@@ -72,7 +75,7 @@ public sealed class GitHubEventsHandler(
         var (run, error) = WorkflowRunEvent.Read(body);
         if (run is null)
         {
-            return Reject(request, deliveryId, StatusCodes.Status400BadRequest, "invalid-event", "Invalid event", $"Not a workflow_run event: {error}.");
+            return Reject(request, gitHubEvent, deliveryId, StatusCodes.Status400BadRequest, "invalid-event", "Invalid event", $"Not a workflow_run event: {error}.");
         }
 
         if (run.Action != "completed")
@@ -104,6 +107,7 @@ public sealed class GitHubEventsHandler(
             if (result is { Outcome: JobActionOutcome.Done or JobActionOutcome.Duplicate, Job: { } job })
             {
                 GitHubEventsLog.Applied(logger, deliveryId, run.RunId, run.Conclusion, jobId, foundBy, result.Outcome, job.Status, job.Attempt);
+                telemetry.GitHubEventAnswered(Event, result.Outcome == JobActionOutcome.Duplicate ? "duplicate" : "applied");
                 return TypedResults.Ok(new GitHubEventReceipt(
                     true, Event, jobId, job.Status, job.Attempt, result.Outcome == JobActionOutcome.Duplicate, null));
             }
@@ -114,6 +118,7 @@ public sealed class GitHubEventsHandler(
         {
             // The database or the cluster is down, or the deadline passed: nothing is known to be applied.
             GitHubEventsLog.Failed(logger, deliveryId, run.RunId, ex);
+            telemetry.GitHubEventAnswered(Event, "unavailable");
             response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             return Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Event not applied",
                 "The job could not be found or told right now; deliver the event again later.");
@@ -123,12 +128,14 @@ public sealed class GitHubEventsHandler(
     private Ok<GitHubEventReceipt> Ignore(string deliveryId, string gitHubEvent, string why, string? jobId = null)
     {
         GitHubEventsLog.Ignored(logger, deliveryId, gitHubEvent, why);
+        telemetry.GitHubEventAnswered(gitHubEvent is "workflow_run" or "ping" ? gitHubEvent : "other", "ignored");
         return TypedResults.Ok(GitHubEventReceipt.Ignoring(gitHubEvent, why, jobId));
     }
 
-    private ProblemHttpResult Reject(HttpRequest request, string? deliveryId, int status, string reason, string title, string detail)
+    private ProblemHttpResult Reject(HttpRequest request, string gitHubEvent, string? deliveryId, int status, string reason, string title, string detail)
     {
         GitHubEventsLog.Rejected(logger, deliveryId, status, reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
+        telemetry.GitHubEventAnswered(gitHubEvent, "rejected");
         return Problem(status, reason, title, detail);
     }
 

@@ -7,8 +7,8 @@ namespace Provisioning.Gateway.Observability;
 
 /// <summary>
 /// What the gateway reports under the product's meter and activity source (<see cref="ProvisioningTelemetry.Name"/>):
-/// Stripe webhooks by event type and outcome with their latency, workflow callbacks by event and outcome, and spans for
-/// both, tagged with the job id. docs/observability.md lists every instrument, label and tag.
+/// Stripe webhooks by event type and outcome with their latency, workflow callbacks by event and outcome, GitHub webhook
+/// deliveries by event and outcome, and spans for the first two, tagged with the job id. docs/observability.md lists every instrument, label and tag.
 /// </summary>
 public sealed class GatewayTelemetry
 {
@@ -23,6 +23,7 @@ public sealed class GatewayTelemetry
     private readonly Counter<long> _webhooks;
     private readonly Histogram<double> _webhookDuration;
     private readonly Counter<long> _callbacks;
+    private readonly Counter<long> _gitHubEvents;
     private readonly TimeProvider _time;
 
     public GatewayTelemetry(IMeterFactory meters, TimeProvider time)
@@ -36,6 +37,8 @@ public sealed class GatewayTelemetry
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15] });
         _callbacks = meter.CreateCounter<long>(
             "provisioning.callbacks", "{callback}", "Workflow callbacks, by event and outcome.");
+        _gitHubEvents = meter.CreateCounter<long>(
+            "provisioning.github_events", "{delivery}", "GitHub webhook deliveries, by event and outcome.");
     }
 
     /// <summary>Starts the span of recording one verified Stripe event through its grain.</summary>
@@ -91,6 +94,15 @@ public sealed class GatewayTelemetry
         _callbacks.Add(1, new TagList { { "event", callbackEvent }, { "outcome", outcome } });
         span?.SetTag("provisioning.outcome", outcome);
     }
+
+    /// <summary>
+    /// Counts one GitHub webhook delivery. <paramref name="gitHubEvent"/>: <c>workflow_run</c>, <c>ping</c> or <c>other</c> from
+    /// its <c>X-GitHub-Event</c> (a header outside the signature, so its value is never a label as is); <see cref="UnknownType"/>
+    /// when refused before the event was read. <paramref name="outcome"/>: <c>applied</c>, <c>duplicate</c>,
+    /// <c>ignored</c>, <c>rejected</c> or <c>unavailable</c>.
+    /// </summary>
+    public void GitHubEventAnswered(string gitHubEvent, string outcome) =>
+        _gitHubEvents.Add(1, new TagList { { "event", gitHubEvent }, { "outcome", outcome } });
 
     public static string EventName(CallbackEvent callbackEvent) => callbackEvent switch
     {

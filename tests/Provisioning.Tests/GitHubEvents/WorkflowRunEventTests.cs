@@ -2,6 +2,7 @@ using System.Net;
 using Npgsql;
 using Provisioning.Jobs;
 using Provisioning.Tests.Callbacks;
+using Provisioning.Tests.Observability;
 using Provisioning.Tests.Webhooks;
 
 namespace Provisioning.Tests.GitHubEvents;
@@ -133,6 +134,29 @@ public sealed class WorkflowRunEventTests(CallbackSystemFixture fixture)
         Assert.True(answer.Status == HttpStatusCode.OK, answer.ToString());
         Assert.Equal("action requested needs no action", answer.Text("ignored"));
         Assert.Equal(before.Version, (await fixture.JobAsync(run.JobId)).Version);
+    }
+
+    [Fact]
+    public async Task GitHubEvents_Answered_CountedByEventAndOutcomeInTheGatewayMetrics()
+    {
+        var run = await fixture.ClaimedRunAsync();
+        var before = await TelemetrySystem.ScrapeAsync(fixture.System.GatewayUrl);
+        var delivery = Guid.NewGuid().ToString();
+        var failed = GitHubDelivery.WorkflowRun("completed", run.RunId, "failure", displayTitle: $"provision {run.JobId} attempt 1");
+
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendWebhookAsync(GitHubDelivery.Request("workflow_run", failed, delivery))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendWebhookAsync(GitHubDelivery.Request("workflow_run", failed, delivery))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendWebhookAsync(GitHubDelivery.Request("check_suite", """{"action":"completed"}"""))).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await Http.SendWebhookAsync(GitHubDelivery.Request("workflow_run", failed, signature: GitHubDelivery.Sign(failed, "not-the-secret")))).Status);
+
+        var after = await TelemetrySystem.ScrapeAsync(fixture.System.GatewayUrl);
+        double Delta(string gitHubEvent, string outcome) =>
+            after.Sum("provisioning_github_events_total", ("event", gitHubEvent), ("outcome", outcome))
+            - before.Sum("provisioning_github_events_total", ("event", gitHubEvent), ("outcome", outcome));
+        Assert.Equal(
+            (1d, 1d, 1d, 1d),
+            (Delta("workflow_run", "applied"), Delta("workflow_run", "duplicate"), Delta("other", "ignored"), Delta("unknown", "rejected")));
     }
 
     [Theory]
