@@ -49,6 +49,7 @@ public static class GatewayExtensions
         app.MapGitHubEvents();
         app.MapProvisioningApi();
         app.MapProvisioningOpenApi();
+        app.MapDashboardSignIn();
         app.MapOrleansDashboardForOperators();
         app.MapGatewayMetrics();
         return app;

@@ -7,15 +7,18 @@ namespace Provisioning.Gateway.Operators;
 
 /// <summary>
 /// The <c>OperatorKey</c> authentication scheme: a key sent as <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key: &lt;key&gt;</c>
-/// that matches one of <c>Gateway:OperatorKeys</c> makes the request that operator's, named by the key's name. A challenge
-/// answers 401 with <c>WWW-Authenticate: Bearer</c> and an RFC 7807 problem.
+/// that matches one of <c>Gateway:OperatorKeys</c> makes the request that operator's, named by the key's name. Under
+/// <c>/dashboard</c>, where a browser cannot add a header, the session cookie that signing in there issues
+/// (<see cref="DashboardSession"/>) does the same. A challenge answers 401 with <c>WWW-Authenticate: Bearer</c> and an
+/// RFC 7807 problem; a browser asking for a dashboard page is sent to the sign-in page instead.
 /// </summary>
 public sealed class OperatorKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     OperatorKeyRing keys,
-    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    IProblemDetailsService problems,
+    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
@@ -26,7 +29,9 @@ public sealed class OperatorKeyHandler(
         var presented = PresentedKey(Request);
         if (presented is null)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return Task.FromResult(DashboardSession.Read(Request) is { } session && keys.NameOfSession(session, time.GetUtcNow()) is { } signedIn
+                ? Success(signedIn)
+                : AuthenticateResult.NoResult());
         }
 
         if (keys.NameOf(presented) is not { } name)
@@ -35,13 +40,24 @@ public sealed class OperatorKeyHandler(
             return Task.FromResult(AuthenticateResult.Fail("The operator key is not valid."));
         }
 
+        return Task.FromResult(Success(name));
+    }
+
+    private AuthenticateResult Success(string name)
+    {
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, "operator")], Scheme.Name);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var presented = PresentedKey(Request) is not null;
+        if (!presented && DashboardSession.IsPageRequest(Request))
+        {
+            Response.Redirect(DashboardSession.SignInPath);
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = presented
             ? $"Bearer realm=\"{Realm}\", error=\"invalid_token\""

@@ -29,4 +29,7 @@ internal static partial class OperatorLog
     [LoggerMessage(EventId = 1406, Level = LogLevel.Warning,
         Message = "No operator keys are configured (Gateway:OperatorKeys): operator actions answer 401")]
     public static partial void NoKeys(ILogger logger);
+
+    [LoggerMessage(EventId = 1407, Level = LogLevel.Information, Message = "Operator {Operator} signed in to the Orleans dashboard (from {RemoteAddress})")]
+    public static partial void SignedIn(ILogger logger, string @operator, string? remoteAddress);
 }
