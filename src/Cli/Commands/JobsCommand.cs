@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Provisioning.Cli.Commands;
 
-/// <summary><c>jobs list|show|watch|retry|cancel</c>.</summary>
+/// <summary><c>jobs list|show|watch|retry|retry-all|cancel</c>.</summary>
 public static class JobsCommand
 {
     /// <summary>The job's id (the Stripe event id of its checkout).</summary>
@@ -21,6 +21,7 @@ public static class JobsCommand
             JobsShowCommand.Create(),
             JobsWatchCommand.Create(),
             JobActionCommand.Create("retry", "Start a new attempt of a failed or cancelled job (operator key)"),
+            JobsRetryAllCommand.Create(),
             JobActionCommand.Create("cancel", "Cancel a job that has not ended (operator key)"),
         };
 

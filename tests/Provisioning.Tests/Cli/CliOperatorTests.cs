@@ -36,6 +36,49 @@ public sealed class CliOperatorTests(CliFixture fixture)
     }
 
     [Fact]
+    public async Task RetryAll_TwoFailedJobs_BothGetASecondAttempt()
+    {
+        var since = DateTimeOffset.UtcNow;
+        var jobIds = new[] { CliFixture.NewEventId(), CliFixture.NewEventId() };
+        foreach (var jobId in jobIds)
+        {
+            await fixture.System.Simulator.AddBehaviourAsync(new SimulatorBehaviour("fail", JobId: jobId, Retryable: false, Message: "region full"));
+            await fixture.TriggerAsync(StripeEventFactory.NewId("user"), "agent-bulk", jobId);
+            var failed = await fixture.RunAsync("jobs", "watch", jobId, "--timeout", "60");
+            Assert.True(failed.ExitCode == 8, failed.ToString());
+        }
+
+        var retry = await fixture.RunAsync("jobs", "retry-all", "--since", since.ToString("O"), "--reason", "region extended", "--json");
+
+        Assert.True(retry.ExitCode == 0, retry.ToString());
+        var answer = retry.Json();
+        Assert.Equal(2, answer.GetProperty("retried").GetInt32());
+        Assert.Equal(jobIds.Order(), answer.GetProperty("jobIds").EnumerateArray().Select(id => id.GetString()!).Order());
+        foreach (var jobId in jobIds)
+        {
+            var succeeded = await fixture.RunAsync("jobs", "watch", jobId, "--timeout", "60");
+            Assert.True(succeeded.ExitCode == 0, succeeded.ToString());
+            Assert.Contains($"job {jobId} succeeded (attempt 2)", succeeded.Stdout);
+        }
+
+        var again = await fixture.RunAsync("jobs", "retry-all", "--since", since.ToString("O"));
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("retried no failed jobs", again.Stdout);
+    }
+
+    [Theory]
+    [InlineData("--limit", "0", "--limit must be between 1 and 500")]
+    [InlineData("--since", "yesterday", "not an ISO 8601 time")]
+    [InlineData("--status", "succeeded", "succeeded")]
+    public async Task RetryAll_BadOption_UsageError(string option, string value, string message)
+    {
+        var run = await fixture.RunAsync("jobs", "retry-all", option, value);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(message, run.Stderr);
+    }
+
+    [Fact]
     public async Task Cancel_StalledJob_WatchTimesOutWith10_CancelWorks_WatchExits9_SecondCancelIs409()
     {
         var jobId = CliFixture.NewEventId();
