@@ -8,7 +8,7 @@ using File = System.IO.File;
 namespace Provisioning.Tests.Infrastructure;
 
 /// <summary>
-/// Stripe events as Stripe sends them: built from Stripe's own object shapes (copied under <c>Fixtures/stripe</c>), with
+/// Stripe events as Stripe sends them: built from Stripe's own object shapes (under <c>src/Cli/Stripe/Shapes</c>, which the CLI builds its checkouts from too), with
 /// the fields a test needs set, at the SDK's API version or an older pinned one, and signed with Stripe.net's own
 /// <see cref="EventUtility.GenerateSignatureHeader"/>.
 /// </summary>
@@ -22,7 +22,7 @@ public static class StripeEventFactory
     /// <summary>The API version of the Stripe.net the project uses (its events are what a new account receives).</summary>
     public static string SdkApiVersion => StripeConfiguration.ApiVersion;
 
-    public static string FixturesFolder { get; } = Path.Combine(Repository.Root, "tests", "Provisioning.Tests", "Fixtures", "stripe");
+    public static string FixturesFolder { get; } = Path.Combine(Repository.Root, "src", "Cli", "Stripe", "Shapes");
 
     /// <summary>A unique Stripe-like id, e.g. <c>evt_test_3f2a...</c>.</summary>
     public static string NewId(string prefix) => $"{prefix}_test_{Guid.NewGuid():N}";
