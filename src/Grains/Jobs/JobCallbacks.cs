@@ -82,17 +82,25 @@ public static class JobCallbacks
         return (JobActionOutcome.Done, null, retried ? Effect.NewAttempt : Effect.Ended);
     }
 
+    /// <summary>
+    /// When the watchdog must look at the current attempt next: the dispatch plus the claim timeout while it is not claimed,
+    /// the last heartbeat plus the heartbeat timeout while it provisions; null when no run is being watched.
+    /// </summary>
+    public static DateTimeOffset? WatchDeadline(JobState job, JobsOptions options) => job switch
+    {
+        { Status: JobStatus.Dispatched, DispatchedAt: { } at } => at + options.ClaimTimeout,
+        { Status: JobStatus.Provisioning, LastHeartbeatAt: { } beat } => beat + options.HeartbeatTimeout,
+        _ => null,
+    };
+
     /// <summary>The watchdog: an attempt not claimed in time, or silent for too long, is stalled. Null if it is fine.</summary>
     public static Effect? Watch(JobState job, JobsOptions options, DateTimeOffset now)
     {
-        string? stalled = job.Status switch
-        {
-            JobStatus.Dispatched when job.DispatchedAt is { } at && now - at >= options.ClaimTimeout =>
-                $"stalled: no claim within {Describe(options.ClaimTimeout)} of the dispatch",
-            JobStatus.Provisioning when job.LastHeartbeatAt is { } beat && now - beat >= options.HeartbeatTimeout =>
-                $"stalled: no heartbeat for {Describe(options.HeartbeatTimeout)}",
-            _ => null,
-        };
+        string? stalled = WatchDeadline(job, options) is { } deadline && now >= deadline
+            ? job.Status == JobStatus.Dispatched
+                ? $"stalled: no claim within {Describe(options.ClaimTimeout)} of the dispatch"
+                : $"stalled: no heartbeat for {Describe(options.HeartbeatTimeout)}"
+            : null;
         if (stalled is null)
         {
             return null;

@@ -276,14 +276,8 @@ public sealed partial class ProvisioningJobGrain(
         _reminderTicksBy = now + due;
     }
 
-    /// <summary>When the watchdog must look at the run next (<see cref="JobCallbacks.Watch"/>); null while other work is owed.</summary>
-    private DateTimeOffset? WatchDeadline() => Job switch
-    {
-        { SlotReleasePending: true } => null,
-        { Status: JobStatus.Dispatched, DispatchedAt: { } at } => at + jobsOptions.Value.ClaimTimeout,
-        { Status: JobStatus.Provisioning, LastHeartbeatAt: { } beat } => beat + jobsOptions.Value.HeartbeatTimeout,
-        _ => null,
-    };
+    /// <summary>When the watchdog must look at the run next (<see cref="JobCallbacks.WatchDeadline"/>); null while other work is owed.</summary>
+    private DateTimeOffset? WatchDeadline() => Job.SlotReleasePending ? null : JobCallbacks.WatchDeadline(Job, jobsOptions.Value);
 
     /// <summary>Runs the next dispatch request off the caller's path, when it is due.</summary>
     private void ScheduleDispatch()
