@@ -58,11 +58,7 @@ public sealed class OrleansDashboardTests(TestSystem system) : IClassFixture<Tes
         // The silos collect the statistics (AddDashboard on every silo); the gateway's client reads them.
         var hosts = await Eventually.UntilAsync(async () =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/DashboardCounters");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestSecrets.OperatorKey);
-            var response = await system.Http.SendAsync(request);
-            response.EnsureSuccessStatusCode();
-            using var counters = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            using var counters = JsonDocument.Parse(await DashboardJsonAsync("/dashboard/DashboardCounters"));
             return counters.RootElement.GetProperty("hosts").GetArrayLength();
         }, count => count >= 1, TimeSpan.FromSeconds(30), "the dashboard's counters to list a silo");
 
