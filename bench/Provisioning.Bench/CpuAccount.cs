@@ -4,13 +4,13 @@ namespace Provisioning.Bench;
 
 /// <summary>
 /// CPU time spent on this machine during a phase, per process kind (the silos, the gateway, the GitHub Actions simulator,
-/// PostgreSQL, this benchmark, everything else), read from Linux's <c>/proc</c>. Divided by the webhooks acknowledged in
+/// PostgreSQL, this benchmark, its floor receiver, everything else), read from Linux's <c>/proc</c>. Divided by the webhooks acknowledged in
 /// the phase it gives the CPU cost of one webhook, a figure that moves less between runs than the rate does when the
 /// machine is saturated. Elsewhere than on Linux nothing is measured.
 /// </summary>
 public sealed class CpuAccount
 {
-    public static readonly string[] Kinds = ["silos", "gateway", "simulator", "postgresql", "benchmark", "other"];
+    public static readonly string[] Kinds = ["silos", "gateway", "simulator", "postgresql", "benchmark", "receiver", "other"];
 
     private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on every Linux architecture .NET runs on.
 
@@ -83,6 +83,7 @@ public sealed class CpuAccount
         : commandLine.Contains("Provisioning.Gateway", StringComparison.Ordinal) ? "gateway"
         : commandLine.Contains("Provisioning.ActionsSimulator", StringComparison.Ordinal) ? "simulator"
         : stat.Contains("(postgres)", StringComparison.Ordinal) ? "postgresql"
+        : commandLine.Contains("--serve-floor", StringComparison.Ordinal) ? "receiver"
         : "other";
 
     private static long MachineBusyTicks()

@@ -2,6 +2,11 @@ using System.Globalization;
 using Provisioning.Bench;
 
 // The ingest benchmark: see docs/benchmarks.md. bench/run.sh starts the system and runs this against it.
+if (args is ["--serve-floor", var floorUrl, "--connection-string", var floorConnection, "--webhook-secret", var floorSecret])
+{
+    return await FloorReceiver.ServeAsync(floorUrl, floorConnection, floorSecret);
+}
+
 BenchSettings settings;
 try
 {
@@ -32,6 +37,12 @@ var (rawTps, synchronousCommit) = await RawInsertBaseline.RunAsync(settings.Conn
 var baselineCost = baselineCpu?.Since();
 baselineDb = (await DatabaseActivity.ReadAsync(settings.ConnectionString)).Minus(baselineDb);
 Console.WriteLine($"  {rawTps:0} inserts/s (synchronous_commit={synchronousCommit})");
+
+// The floor: the same webhooks to a receiver that only checks, reads and inserts each (FloorReceiver), the most any
+// receiver that writes before it answers takes on this machine.
+Console.WriteLine($"floor: webhooks to a receiver that only checks their signature and inserts them, {settings.Concurrency} senders, {seconds.TotalSeconds:0} s");
+var floor = await FloorAsync();
+Console.WriteLine($"  {floor.Phase.AcknowledgedPerSecond:0} webhooks/s");
 
 // Warm-up: load until the services' background JIT is nearly idle (at least 20 s, at most the warm-up setting), so that
 // the measured phases see compiled, optimized code.
@@ -115,6 +126,9 @@ foreach (var phase in new[] { path, half, dispatchPhase, overload })
 
 Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"raw insert baseline: {rawTps:0} per s; ratio webhooks/raw: {maxRate / rawTps:0.00}"));
+var floorRate = floor.Phase.AcknowledgedPerSecond;
+Console.WriteLine(string.Create(inv,
+    $"floor (check, read, insert, answer): {floorRate:0} webhooks/s, ratio floor/raw {floorRate / rawTps:0.00}; the service takes {maxRate / Math.Max(1, floorRate):P0} of the floor's rate; floor latency p50 {floor.Phase.Latency().P50:0.0} ms, p99 {floor.Phase.Latency().P99:0.0} ms"));
 Console.WriteLine(string.Create(inv, $"paid to dispatched (webhook sent to dispatch request received): p50 {paidToDispatched.P50:0.0} ms, p99 {paidToDispatched.P99:0.0} ms; not dispatched within 60 s: {notDispatched}"));
 // What one raw insert and one acknowledged webhook of the path phase cost.
 double rawInserts = Math.Max(1, rawTps * seconds.TotalSeconds);
@@ -125,6 +139,14 @@ if (baselineCost is { } b && pathCost is { } p)
     var byKind = string.Join(", ", CpuAccount.Kinds.Select(k => string.Create(inv, $"{k} {p.ByKind[k] * 1000 / pathWebhooks:0.00}")));
     Console.WriteLine(string.Create(inv,
         $"CPU per raw insert: {b.MachineBusy * 1000 / rawInserts:0.00} ms; per acknowledged webhook (path): {p.MachineBusy * 1000 / pathWebhooks:0.00} ms ({byKind}); machine busy {p.MachineBusy / (p.Elapsed.TotalSeconds * cores):P0} of {cores} cores during the path phase"));
+    if (floor.Cost is { } f)
+    {
+        double floorWebhooks = Math.Max(1, floor.Phase.Count(Answer.Acknowledged));
+        var floorByKind = string.Join(", ", new[] { "receiver", "postgresql", "benchmark", "silos", "gateway", "other" }
+            .Select(k => string.Create(inv, $"{k} {f.ByKind[k] * 1000 / floorWebhooks:0.00}")));
+        Console.WriteLine(string.Create(inv,
+            $"CPU per acknowledged webhook (floor): {f.MachineBusy * 1000 / floorWebhooks:0.00} ms ({floorByKind}), {f.MachineBusy * 1000 / floorWebhooks / (b.MachineBusy * 1000 / rawInserts):0.0} raw inserts; the service's webhook costs {p.MachineBusy / pathWebhooks / (f.MachineBusy / floorWebhooks):0.0} floor webhooks"));
+    }
 }
 
 Console.WriteLine(string.Create(inv,
@@ -136,6 +158,32 @@ var pathLatency = path.Latency();
 Console.WriteLine(string.Create(inv,
     $"ingest_rps={maxRate:0} raw_insert_tps={rawTps:0} ratio={maxRate / rawTps:0.00} p99_ms={pathLatency.P99:0.0} half_load_p99_ms={half.Latency().P99:0.0} dispatch_p50_ms={paidToDispatched.P50:0.0} lost={verdict.Lost}"));
 return verdict.Lost == 0 && verdict.Duplicates == 0 && verdict.Unacknowledged == 0 ? 0 : 1;
+
+// A warm-up of 10 s, then the phase, against a floor receiver of its own, which is stopped and its table dropped after.
+async Task<(PhaseResult Phase, (IReadOnlyDictionary<string, double> ByKind, double MachineBusy, TimeSpan Elapsed)? Cost)> FloorAsync()
+{
+    const string url = "http://127.0.0.1:5185";
+    using var receiver = await FloorReceiver.StartAsync(url, settings.ConnectionString, settings.WebhookSecret);
+    try
+    {
+        using var floorHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
+        {
+            BaseAddress = new Uri(url),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var floorLoad = new WebhookLoad(floorHttp, events, new Ledger(), settings.DuplicateShare);
+        await floorLoad.ClosedLoopAsync("floor warm-up", settings.Concurrency, TimeSpan.FromSeconds(10));
+        var cpu = CpuAccount.Start();
+        var phase = await floorLoad.ClosedLoopAsync("floor", settings.Concurrency, seconds);
+        return (phase, cpu?.Since());
+    }
+    finally
+    {
+        receiver.Kill();
+        await receiver.WaitForExitAsync();
+        await FloorReceiver.DropAsync(settings.ConnectionString);
+    }
+}
 
 // The saturating path phase ends with dispatches still queued behind it (as it began with the warm-up's, so its own
 // figures stay those of a steady state): the half-load phase starts once they are done, so that it measures its own load
