@@ -10,7 +10,7 @@
 #   BENCH_WARM_UP_SECONDS   the longest load before the measured phases: it lasts until the services' background JIT is nearly idle (at least 20 s; default at most 180)
 #   BENCH_SYSTEM_DIR        another checkout of this project whose ./run.sh starts the system under test (to compare
 #                           two versions with the same benchmark; default: this checkout)
-# Ports: the gateway on 127.0.0.1:5180, the simulator on 127.0.0.1:5190, the silos on run.sh's ports (stop ./run.sh first).
+# Ports: the gateway on 127.0.0.1:5180, the simulator on 127.0.0.1:5190, the floor receiver on 127.0.0.1:5185, the silos on run.sh's ports (stop ./run.sh first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -19,7 +19,7 @@ source scripts/postgres.sh
 pg_find_bin >/dev/null || { echo "error: PostgreSQL binaries not found (Debian/Ubuntu: apt-get install postgresql)" >&2; exit 1; }
 # The system under test takes fixed ports: refuse to start (and say why) when something already listens on one of them,
 # typically a ./run.sh left running.
-for taken in 5180 5190 11111 11112 30000 30001; do
+for taken in 5180 5185 5190 11111 11112 30000 30001; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$taken") 2>/dev/null; then
     echo "error: port $taken on 127.0.0.1 is in use (a running ./run.sh uses the silo ports 11111-11112 and 30000-30001); stop it first" >&2
     exit 1

@@ -76,8 +76,17 @@ var maxRate = path.AcknowledgedPerSecond;
 Console.WriteLine($"  {maxRate:0} webhooks/s");
 await SettleAsync("the path phase");
 
+// What the system spends with no webhook arriving, after the path phase: background work that the phases below pay for.
+var idleCpu = CpuAccount.Start();
+await Task.Delay(TimeSpan.FromSeconds(5));
+var idleCost = idleCpu?.Since();
+
 Console.WriteLine($"half load: {maxRate / 2:0} webhooks/s at a constant rate, {seconds.TotalSeconds:0} s");
+var halfCpu = CpuAccount.Start();
+var halfDb = await DatabaseActivity.ReadAsync(settings.ConnectionString);
 var half = await load.OpenLoopAsync("half load", maxRate / 2, seconds);
+var halfCost = halfCpu?.Since();
+halfDb = (await DatabaseActivity.ReadAsync(settings.ConnectionString)).Minus(halfDb);
 
 Console.WriteLine($"paid to dispatched: {settings.DispatchSamples} checkouts at 20/s");
 var sentAt = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -139,6 +148,21 @@ if (baselineCost is { } b && pathCost is { } p)
     var byKind = string.Join(", ", CpuAccount.Kinds.Select(k => string.Create(inv, $"{k} {p.ByKind[k] * 1000 / pathWebhooks:0.00}")));
     Console.WriteLine(string.Create(inv,
         $"CPU per raw insert: {b.MachineBusy * 1000 / rawInserts:0.00} ms; per acknowledged webhook (path): {p.MachineBusy * 1000 / pathWebhooks:0.00} ms ({byKind}); machine busy {p.MachineBusy / (p.Elapsed.TotalSeconds * cores):P0} of {cores} cores during the path phase"));
+    if (halfCost is { } h)
+    {
+        double halfWebhooks = Math.Max(1, half.Count(Answer.Acknowledged));
+        var halfByKind = string.Join(", ", CpuAccount.Kinds.Select(k => string.Create(inv, $"{k} {h.ByKind[k] * 1000 / halfWebhooks:0.00}")));
+        Console.WriteLine(string.Create(inv,
+            $"CPU per acknowledged webhook (half load): {h.MachineBusy * 1000 / halfWebhooks:0.00} ms ({halfByKind}); machine busy {h.MachineBusy / (h.Elapsed.TotalSeconds * cores):P0} of {cores} cores during the half-load phase"));
+    }
+
+    if (idleCost is { } i)
+    {
+        var idleByKind = string.Join(", ", CpuAccount.Kinds.Select(k => string.Create(inv, $"{k} {i.ByKind[k] / i.Elapsed.TotalSeconds:P0}")));
+        Console.WriteLine(string.Create(inv,
+            $"idle after the path phase ({i.Elapsed.TotalSeconds:0} s, no webhooks): machine busy {i.MachineBusy / (i.Elapsed.TotalSeconds * cores):P0} of {cores} cores ({idleByKind} of one core)"));
+    }
+
     if (floor.Cost is { } f)
     {
         double floorWebhooks = Math.Max(1, floor.Phase.Count(Answer.Acknowledged));
@@ -151,6 +175,10 @@ if (baselineCost is { } b && pathCost is { } p)
 
 Console.WriteLine(string.Create(inv,
     $"database work per raw insert: {baselineDb.Commits / rawInserts:0.0} commits, {baselineDb.RowsWritten / rawInserts:0.0} rows, {baselineDb.WalBytes / rawInserts / 1024:0.0} KB WAL; per acknowledged webhook (path): {pathDb.Commits / pathWebhooks:0.0} commits, {pathDb.RowsWritten / pathWebhooks:0.0} rows, {pathDb.WalBytes / pathWebhooks / 1024:0.0} KB WAL"));
+
+double halfWebhooksAcknowledged = Math.Max(1, half.Count(Answer.Acknowledged));
+Console.WriteLine(string.Create(inv,
+    $"database work per acknowledged webhook (half load): {halfDb.Commits / halfWebhooksAcknowledged:0.0} commits, {halfDb.RowsWritten / halfWebhooksAcknowledged:0.0} rows, {halfDb.WalBytes / halfWebhooksAcknowledged / 1024:0.0} KB WAL"));
 
 Console.WriteLine($"check: {verdict.Acknowledged} unique events acknowledged, {verdict.Jobs} jobs, {verdict.Lost} lost, {verdict.Duplicates} duplicate dispatches, {verdict.Unacknowledged} never acknowledged, {verdict.JobsWithoutAck} jobs of unacknowledged events");
 
