@@ -9,7 +9,8 @@ namespace Provisioning.Gateway.Operators;
 /// cookie (<see cref="CookieName"/>: HTTP-only, <c>SameSite=Strict</c>, sent only under <c>/dashboard</c>, valid for
 /// <see cref="Lifetime"/>), and <c>POST /dashboard/sign-out</c> removes it. The cookie carries the operator's name, its
 /// expiry and a MAC keyed by that operator's key (<see cref="OperatorKeyRing.IssueSession"/>): nothing is stored, and
-/// removing or rotating the key ends the session. It opens the dashboard only, never <c>/api</c>.
+/// removing or rotating the key ends the session. It opens the dashboard only, never <c>/api</c>. Failed sign-ins are
+/// bounded per client address (<see cref="DashboardSignInThrottle"/>).
 /// </summary>
 public static class DashboardSession
 {
@@ -45,14 +46,25 @@ public static class DashboardSession
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, OperatorKeyRing keys, TimeProvider time, ILoggerFactory loggers)
+    private static async Task<IResult> SignInAsync(
+        HttpContext context, OperatorKeyRing keys, DashboardSignInThrottle throttle, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(DashboardSession).FullName!);
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!throttle.MayTry(address, out var retryAfter))
+        {
+            var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            OperatorLog.SignInThrottled(logger, address, seconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page($"Too many failed sign-ins from this address. Try again in {seconds} seconds.", HttpStatusCode.TooManyRequests);
+        }
+
         var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
         var key = form?["key"].ToString().Trim();
         if (string.IsNullOrEmpty(key) || keys.NameOf(key) is not { } name)
         {
-            OperatorLog.KeyRejected(logger, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString());
+            throttle.Failed(address);
+            OperatorLog.KeyRejected(logger, context.Request.Method, context.Request.Path, address);
             return Page(string.IsNullOrEmpty(key) ? "Enter an operator key." : "That is not an operator key.", HttpStatusCode.Unauthorized);
         }
 

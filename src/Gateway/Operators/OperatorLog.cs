@@ -32,4 +32,8 @@ internal static partial class OperatorLog
 
     [LoggerMessage(EventId = 1407, Level = LogLevel.Information, Message = "Operator {Operator} signed in to the Orleans dashboard (from {RemoteAddress})")]
     public static partial void SignedIn(ILogger logger, string @operator, string? remoteAddress);
+
+    [LoggerMessage(EventId = 1408, Level = LogLevel.Warning,
+        Message = "Dashboard sign-in refused: too many failed sign-ins from {RemoteAddress}; it may try again in {RetryAfterSeconds} s")]
+    public static partial void SignInThrottled(ILogger logger, string remoteAddress, int retryAfterSeconds);
 }

@@ -10,6 +10,8 @@ public sealed class OperatorOptions
 
     public const string RequireKeyForReadsKey = "Gateway:RequireKeyForReads";
 
+    public const string DashboardSignInFailuresPerMinuteKey = "Gateway:DashboardSignInFailuresPerMinute";
+
     /// <summary>The shortest operator key accepted.</summary>
     public const int MinKeyLength = 16;
 
@@ -25,6 +27,12 @@ public sealed class OperatorOptions
     /// Default: true, unless every address the gateway listens on is a loopback address (then they are open to local callers).
     /// </summary>
     public bool? RequireKeyForReads { get; set; }
+
+    /// <summary>
+    /// <c>Gateway:DashboardSignInFailuresPerMinute</c>: how many failed dashboard sign-ins one client address may make in a
+    /// minute before its sign-ins are refused (429) until the minute ends. Default: 10.
+    /// </summary>
+    public int DashboardSignInFailuresPerMinute { get; set; } = 10;
 
     /// <summary>The configured keys that are not blank, by name.</summary>
     public IEnumerable<KeyValuePair<string, string>> Configured() =>

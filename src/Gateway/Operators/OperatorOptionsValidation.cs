@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace Provisioning.Gateway.Operators;
 
-/// <summary>Stops the gateway at start when an operator key is too short to be a secret, or two names share one key.</summary>
+/// <summary>
+/// Stops the gateway at start when an operator key is too short to be a secret, two names share one key, or the dashboard's
+/// sign-in allows no failure at all.
+/// </summary>
 internal sealed class OperatorOptionsValidation : IValidateOptions<OperatorOptions>
 {
     public ValidateOptionsResult Validate(string? name, OperatorOptions options)
@@ -21,6 +24,11 @@ internal sealed class OperatorOptionsValidation : IValidateOptions<OperatorOptio
         {
             failures.Add($"{OperatorOptions.KeysKey}: {string.Join(" and ", shared.Select(k => k.Key))} have the same key; " +
                          "give each operator a key of their own, so that history names who acted.");
+        }
+
+        if (options.DashboardSignInFailuresPerMinute < 1)
+        {
+            failures.Add($"{OperatorOptions.DashboardSignInFailuresPerMinuteKey} must be at least 1 (it is {options.DashboardSignInFailuresPerMinute}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
