@@ -51,19 +51,13 @@ public sealed class CallbackConfigurationTests
 
     private static HostProcess StartGateway(Dictionary<string, string?> settings, string? url = null)
     {
-        var environment = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Provisioning"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=none",
-            ["ASPNETCORE_URLS"] = url ?? $"http://127.0.0.1:{FreePort.Next()}",
-            ["Stripe__WebhookSecrets__0"] = TestSecrets.StripeWebhookSecret,
-            ["Callbacks__Secrets__0"] = null,
-            ["GITHUB_CALLBACK_SECRET"] = null,
-        };
+        // No callback secret unless the test gives one.
+        var environment = new Dictionary<string, string?> { ["Callbacks__Secrets__0"] = null, ["GITHUB_CALLBACK_SECRET"] = null };
         foreach (var (key, value) in settings)
         {
             environment[key] = value;
         }
 
-        return HostProcess.Start("Gateway", environment);
+        return GatewayWithoutCluster.Start(environment, url);
     }
 }

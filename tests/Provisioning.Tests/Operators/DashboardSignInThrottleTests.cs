@@ -51,21 +51,10 @@ public sealed class DashboardSignInThrottleTests
 
     private static FormUrlEncodedContent Form(string key) => new([new KeyValuePair<string, string>("key", key)]);
 
-    private static HostProcess StartGateway(string url, Dictionary<string, string?> settings)
-    {
-        var environment = new Dictionary<string, string?>
+    private static HostProcess StartGateway(string url, Dictionary<string, string?> settings) =>
+        GatewayWithoutCluster.Start(new Dictionary<string, string?>(settings)
         {
-            ["ConnectionStrings__Provisioning"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=none",
-            ["ASPNETCORE_URLS"] = url,
-            ["Stripe__WebhookSecrets__0"] = TestSecrets.StripeWebhookSecret,
             ["Callbacks__Secrets__0"] = TestSecrets.CallbackSecret,
             [$"Gateway__OperatorKeys__{TestSecrets.OperatorName}"] = TestSecrets.OperatorKey,
-        };
-        foreach (var (key, value) in settings)
-        {
-            environment[key] = value;
-        }
-
-        return HostProcess.Start("Gateway", environment);
-    }
+        }, url);
 }

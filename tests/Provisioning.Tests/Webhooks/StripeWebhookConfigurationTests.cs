@@ -8,10 +8,8 @@ public sealed class StripeWebhookConfigurationTests
     [Fact]
     public async Task Gateway_WithoutWebhookSecret_ExitsNamingTheKey()
     {
-        await using var gateway = HostProcess.Start("Gateway", new Dictionary<string, string?>
+        await using var gateway = GatewayWithoutCluster.Start(new Dictionary<string, string?>
         {
-            ["ConnectionStrings__Provisioning"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=none",
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Stripe__WebhookSecrets__0"] = null,
             ["Stripe__WebhookSecrets__1"] = null,
             ["STRIPE_WEBHOOK_SECRET"] = null,
@@ -26,11 +24,8 @@ public sealed class StripeWebhookConfigurationTests
     [Fact]
     public async Task Gateway_WithNoRoomForDeliveries_ExitsNamingTheKey()
     {
-        await using var gateway = HostProcess.Start("Gateway", new Dictionary<string, string?>
+        await using var gateway = GatewayWithoutCluster.Start(new Dictionary<string, string?>
         {
-            ["ConnectionStrings__Provisioning"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=none",
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
-            ["Stripe__WebhookSecrets__0"] = TestSecrets.StripeWebhookSecret,
             ["Stripe__MaxConcurrentDeliveries"] = "0",
             ["Stripe__MaxQueuedDeliveries"] = "-1",
         });
