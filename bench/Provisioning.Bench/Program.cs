@@ -138,6 +138,10 @@ Console.WriteLine(string.Create(inv, $"raw insert baseline: {rawTps:0} per s; ra
 var floorRate = floor.Phase.AcknowledgedPerSecond;
 Console.WriteLine(string.Create(inv,
     $"floor (check, read, insert, answer): {floorRate:0} webhooks/s, ratio floor/raw {floorRate / rawTps:0.00}; the service takes {maxRate / Math.Max(1, floorRate):P0} of the floor's rate; floor latency p50 {floor.Phase.Latency().P50:0.0} ms, p99 {floor.Phase.Latency().P99:0.0} ms"));
+var floorHalf = floor.Half.Latency();
+var floorHalfBusy = floor.HalfCost is { } fh ? string.Create(inv, $"; machine busy {fh.MachineBusy / (fh.Elapsed.TotalSeconds * Environment.ProcessorCount):P0}") : "";
+Console.WriteLine(string.Create(inv,
+    $"floor at half its rate ({floorRate / 2:0}/s): p50 {floorHalf.P50:0.0} ms, p99 {floorHalf.P99:0.0} ms, p99.9 {floorHalf.P999:0.0} ms{floorHalfBusy}; CPU per webhook {(floor.HalfCost?.MachineBusy ?? 0) * 1000 / Math.Max(1, floor.Half.Count(Answer.Acknowledged)):0.00} ms"));
 Console.WriteLine(string.Create(inv, $"paid to dispatched (webhook sent to dispatch request received): p50 {paidToDispatched.P50:0.0} ms, p99 {paidToDispatched.P99:0.0} ms; not dispatched within 60 s: {notDispatched}"));
 // What one raw insert and one acknowledged webhook of the path phase cost.
 double rawInserts = Math.Max(1, rawTps * seconds.TotalSeconds);
@@ -188,7 +192,9 @@ Console.WriteLine(string.Create(inv,
 return verdict.Lost == 0 && verdict.Duplicates == 0 && verdict.Unacknowledged == 0 ? 0 : 1;
 
 // A warm-up of 10 s, then the phase, against a floor receiver of its own, which is stopped and its table dropped after.
-async Task<(PhaseResult Phase, (IReadOnlyDictionary<string, double> ByKind, double MachineBusy, TimeSpan Elapsed)? Cost)> FloorAsync()
+// Then the same at half the floor's rate, as the service's half-load phase is run against its own rate.
+async Task<(PhaseResult Phase, (IReadOnlyDictionary<string, double> ByKind, double MachineBusy, TimeSpan Elapsed)? Cost,
+    PhaseResult Half, (IReadOnlyDictionary<string, double> ByKind, double MachineBusy, TimeSpan Elapsed)? HalfCost)> FloorAsync()
 {
     const string url = "http://127.0.0.1:5185";
     using var receiver = await FloorReceiver.StartAsync(url, settings.ConnectionString, settings.WebhookSecret);
@@ -203,7 +209,10 @@ async Task<(PhaseResult Phase, (IReadOnlyDictionary<string, double> ByKind, doub
         await floorLoad.ClosedLoopAsync("floor warm-up", settings.Concurrency, TimeSpan.FromSeconds(10));
         var cpu = CpuAccount.Start();
         var phase = await floorLoad.ClosedLoopAsync("floor", settings.Concurrency, seconds);
-        return (phase, cpu?.Since());
+        var cost = cpu?.Since();
+        var halfCpu = CpuAccount.Start();
+        var half = await floorLoad.OpenLoopAsync("floor half load", phase.AcknowledgedPerSecond / 2, seconds);
+        return (phase, cost, half, halfCpu?.Since());
     }
     finally
     {
