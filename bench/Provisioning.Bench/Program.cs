@@ -1,5 +1,6 @@
 using System.Globalization;
 using Provisioning.Bench;
+using PhaseCost = (System.Collections.Generic.IReadOnlyDictionary<string, double> ByKind, double MachineBusy, System.TimeSpan Elapsed);
 
 // The ingest benchmark: see docs/benchmarks.md. bench/run.sh starts the system and runs this against it.
 if (args is ["--serve-floor", var floorUrl, "--connection-string", var floorConnection, "--webhook-secret", var floorSecret])
@@ -193,8 +194,7 @@ return verdict.Lost == 0 && verdict.Duplicates == 0 && verdict.Unacknowledged ==
 
 // A warm-up of 10 s, then the phase, against a floor receiver of its own, which is stopped and its table dropped after.
 // Then the same at half the floor's rate, as the service's half-load phase is run against its own rate.
-async Task<(PhaseResult Phase, (IReadOnlyDictionary<string, double> ByKind, double MachineBusy, TimeSpan Elapsed)? Cost,
-    PhaseResult Half, (IReadOnlyDictionary<string, double> ByKind, double MachineBusy, TimeSpan Elapsed)? HalfCost)> FloorAsync()
+async Task<(PhaseResult Phase, PhaseCost? Cost, PhaseResult Half, PhaseCost? HalfCost)> FloorAsync()
 {
     const string url = "http://127.0.0.1:5185";
     using var receiver = await FloorReceiver.StartAsync(url, settings.ConnectionString, settings.WebhookSecret);
