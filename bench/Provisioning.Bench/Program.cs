@@ -39,8 +39,8 @@ var baselineCost = baselineCpu?.Since();
 baselineDb = (await DatabaseActivity.ReadAsync(settings.ConnectionString)).Minus(baselineDb);
 Console.WriteLine($"  {rawTps:0} inserts/s (synchronous_commit={synchronousCommit})");
 
-// The floor: the same webhooks to a receiver that only checks, reads and inserts each (FloorReceiver), the most any
-// receiver that writes before it answers takes on this machine.
+// The floor: the same webhooks to a receiver that only checks, reads and inserts each (FloorReceiver), the most a
+// receiver that writes each webhook in a transaction of its own before it answers takes on this machine.
 Console.WriteLine($"floor: webhooks to a receiver that only checks their signature and inserts them, {settings.Concurrency} senders, {seconds.TotalSeconds:0} s");
 var floor = await FloorAsync();
 Console.WriteLine($"  {floor.Phase.AcknowledgedPerSecond:0} webhooks/s");
@@ -140,7 +140,7 @@ var floorRate = floor.Phase.AcknowledgedPerSecond;
 Console.WriteLine(string.Create(inv,
     $"floor (check, read, insert, answer): {floorRate:0} webhooks/s, ratio floor/raw {floorRate / rawTps:0.00}; the service takes {maxRate / Math.Max(1, floorRate):P0} of the floor's rate; floor latency p50 {floor.Phase.Latency().P50:0.0} ms, p99 {floor.Phase.Latency().P99:0.0} ms"));
 var floorHalf = floor.Half.Latency();
-var floorHalfBusy = floor.HalfCost is { } fh ? string.Create(inv, $"; machine busy {fh.MachineBusy / (fh.Elapsed.TotalSeconds * Environment.ProcessorCount):P0}") : "";
+var floorHalfBusy = floor.HalfCost is { } fh ? string.Create(inv, $"; machine busy {Busy(fh):P0}") : "";
 Console.WriteLine(string.Create(inv,
     $"floor at half its rate ({floorRate / 2:0}/s): p50 {floorHalf.P50:0.0} ms, p99 {floorHalf.P99:0.0} ms, p99.9 {floorHalf.P999:0.0} ms{floorHalfBusy}; CPU per webhook {(floor.HalfCost?.MachineBusy ?? 0) * 1000 / Math.Max(1, floor.Half.Count(Answer.Acknowledged)):0.00} ms"));
 Console.WriteLine(string.Create(inv, $"paid to dispatched (webhook sent to dispatch request received): p50 {paidToDispatched.P50:0.0} ms, p99 {paidToDispatched.P99:0.0} ms; not dispatched within 60 s: {notDispatched}"));
@@ -150,31 +150,27 @@ double pathWebhooks = Math.Max(1, path.Count(Answer.Acknowledged));
 if (baselineCost is { } b && pathCost is { } p)
 {
     var cores = Environment.ProcessorCount;
-    var byKind = string.Join(", ", CpuAccount.Kinds.Select(k => string.Create(inv, $"{k} {p.ByKind[k] * 1000 / pathWebhooks:0.00}")));
     Console.WriteLine(string.Create(inv,
-        $"CPU per raw insert: {b.MachineBusy * 1000 / rawInserts:0.00} ms; per acknowledged webhook (path): {p.MachineBusy * 1000 / pathWebhooks:0.00} ms ({byKind}); machine busy {p.MachineBusy / (p.Elapsed.TotalSeconds * cores):P0} of {cores} cores during the path phase"));
+        $"CPU per raw insert: {b.MachineBusy * 1000 / rawInserts:0.00} ms; per acknowledged webhook (path): {p.MachineBusy * 1000 / pathWebhooks:0.00} ms ({ByKind(p, pathWebhooks, CpuAccount.Kinds)}); machine busy {Busy(p):P0} of {cores} cores during the path phase"));
     if (halfCost is { } h)
     {
         double halfWebhooks = Math.Max(1, half.Count(Answer.Acknowledged));
-        var halfByKind = string.Join(", ", CpuAccount.Kinds.Select(k => string.Create(inv, $"{k} {h.ByKind[k] * 1000 / halfWebhooks:0.00}")));
         Console.WriteLine(string.Create(inv,
-            $"CPU per acknowledged webhook (half load): {h.MachineBusy * 1000 / halfWebhooks:0.00} ms ({halfByKind}); machine busy {h.MachineBusy / (h.Elapsed.TotalSeconds * cores):P0} of {cores} cores during the half-load phase"));
+            $"CPU per acknowledged webhook (half load): {h.MachineBusy * 1000 / halfWebhooks:0.00} ms ({ByKind(h, halfWebhooks, CpuAccount.Kinds)}); machine busy {Busy(h):P0} of {cores} cores during the half-load phase"));
     }
 
     if (idleCost is { } i)
     {
         var idleByKind = string.Join(", ", CpuAccount.Kinds.Select(k => string.Create(inv, $"{k} {i.ByKind[k] / i.Elapsed.TotalSeconds:P0}")));
         Console.WriteLine(string.Create(inv,
-            $"idle after the path phase ({i.Elapsed.TotalSeconds:0} s, no webhooks): machine busy {i.MachineBusy / (i.Elapsed.TotalSeconds * cores):P0} of {cores} cores ({idleByKind} of one core)"));
+            $"idle after the path phase ({i.Elapsed.TotalSeconds:0} s, no webhooks): machine busy {Busy(i):P0} of {cores} cores ({idleByKind} of one core)"));
     }
 
     if (floor.Cost is { } f)
     {
         double floorWebhooks = Math.Max(1, floor.Phase.Count(Answer.Acknowledged));
-        var floorByKind = string.Join(", ", new[] { "receiver", "postgresql", "benchmark", "silos", "gateway", "other" }
-            .Select(k => string.Create(inv, $"{k} {f.ByKind[k] * 1000 / floorWebhooks:0.00}")));
         Console.WriteLine(string.Create(inv,
-            $"CPU per acknowledged webhook (floor): {f.MachineBusy * 1000 / floorWebhooks:0.00} ms ({floorByKind}), {f.MachineBusy * 1000 / floorWebhooks / (b.MachineBusy * 1000 / rawInserts):0.0} raw inserts; the service's webhook costs {p.MachineBusy / pathWebhooks / (f.MachineBusy / floorWebhooks):0.0} floor webhooks"));
+            $"CPU per acknowledged webhook (floor): {f.MachineBusy * 1000 / floorWebhooks:0.00} ms ({ByKind(f, floorWebhooks, ["receiver", "postgresql", "benchmark", "silos", "gateway", "other"])}), {f.MachineBusy * 1000 / floorWebhooks / (b.MachineBusy * 1000 / rawInserts):0.0} raw inserts; the service's webhook costs {p.MachineBusy / pathWebhooks / (f.MachineBusy / floorWebhooks):0.0} floor webhooks"));
     }
 }
 
@@ -191,6 +187,13 @@ var pathLatency = path.Latency();
 Console.WriteLine(string.Create(inv,
     $"ingest_rps={maxRate:0} raw_insert_tps={rawTps:0} ratio={maxRate / rawTps:0.00} p99_ms={pathLatency.P99:0.0} half_load_p99_ms={half.Latency().P99:0.0} dispatch_p50_ms={paidToDispatched.P50:0.0} lost={verdict.Lost}"));
 return verdict.Lost == 0 && verdict.Duplicates == 0 && verdict.Unacknowledged == 0 ? 0 : 1;
+
+// Each kind's CPU milliseconds per webhook of a phase, for the kinds given.
+string ByKind(PhaseCost cost, double webhooks, IEnumerable<string> kinds) =>
+    string.Join(", ", kinds.Select(k => string.Create(inv, $"{k} {cost.ByKind[k] * 1000 / webhooks:0.00}")));
+
+// The share of the machine's cores that was busy during a phase.
+double Busy(PhaseCost cost) => cost.MachineBusy / (cost.Elapsed.TotalSeconds * Environment.ProcessorCount);
 
 // A warm-up of 10 s, then the phase, against a floor receiver of its own, which is stopped and its table dropped after.
 // Then the same at half the floor's rate, as the service's half-load phase is run against its own rate.

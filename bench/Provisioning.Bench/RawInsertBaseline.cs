@@ -17,10 +17,7 @@ public static class RawInsertBaseline
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = concurrency + 4 };
         await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         var synchronousCommit = (string)(await dataSource.CreateCommand("SHOW synchronous_commit").ExecuteScalarAsync())!;
-        await dataSource.CreateCommand(
-            $"CREATE TABLE IF NOT EXISTS {Table} (id text PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now(), payload text NOT NULL)")
-            .ExecuteNonQueryAsync();
-        await dataSource.CreateCommand($"TRUNCATE {Table}").ExecuteNonQueryAsync();
+        await EventTable.CreateAsync(dataSource, Table);
 
         var payload = new string('x', 2048);
         var inserted = 0L;
@@ -29,7 +26,7 @@ public static class RawInsertBaseline
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var insert = new NpgsqlCommand(
-                $"INSERT INTO {Table} (id, payload) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", connection)
+                EventTable.Insert(Table), connection)
             {
                 Parameters = { new NpgsqlParameter<string>(), new NpgsqlParameter<string> { TypedValue = payload } },
             };
@@ -44,7 +41,7 @@ public static class RawInsertBaseline
         });
         await Task.WhenAll(writers);
         var elapsed = clock.Elapsed;
-        await dataSource.CreateCommand($"DROP TABLE {Table}").ExecuteNonQueryAsync();
+        await EventTable.DropAsync(dataSource, Table);
         return (inserted / elapsed.TotalSeconds, synchronousCommit);
     }
 }
