@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioning.Grains.Dispatch;
 using Provisioning.Grains.Jobs;
 using Provisioning.Grains.ReadModel;
+using Provisioning.Grains.StripeInbox;
 
 namespace Provisioning.Grains;
 
@@ -16,6 +17,7 @@ public static class GrainsExtensions
         silo.Services.TryAddSingleton<JobTelemetry>();
         silo.Services.AddJobReadModel();
         silo.Services.AddWorkflowDispatch();
+        silo.Services.AddStripeInbox();
         silo.Services.AddOptions<JobsOptions>()
             .BindConfiguration(JobsOptions.Section)
             .PostConfigure(o =>

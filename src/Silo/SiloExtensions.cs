@@ -1,3 +1,4 @@
+using Provisioning.Grains.Batching;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;

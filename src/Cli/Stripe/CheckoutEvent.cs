@@ -8,7 +8,7 @@ namespace Provisioning.Cli.Stripe;
 /// A <c>checkout.session.completed</c> event as Stripe sends it when the agent wizard's checkout is paid: Stripe's own event and
 /// checkout session shapes with the session paid and complete and the wizard's metadata (<c>userId</c>, <c>agentId</c>, and
 /// <c>region</c> when given), at Stripe.net's API version. The gateway reads the metadata as
-/// <c>src/Grains/StripeEvents/CheckoutMetadata.cs</c> describes.
+/// <c>src/Grains.StripeInbox/CheckoutMetadata.cs</c> describes.
 /// </summary>
 public sealed record CheckoutEvent(string EventId, string SessionId, string Json)
 {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Provisioning.Gateway.Api;
 using Provisioning.Jobs;
+using Provisioning.StripeEvents;
 
 namespace Provisioning.Gateway.Jobs;
 
@@ -23,9 +24,21 @@ public static class JobsApi
         return api;
     }
 
+    /// <summary>
+    /// A job id is the id of the Stripe event that created it: when the job is not made yet but its event is stored, the
+    /// event is processed first, so an acknowledged checkout never reads as 404.
+    /// </summary>
     private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetJobAsync(string jobId, IGrainFactory grains)
     {
-        var job = await grains.GetGrain<IProvisioningJobGrain>(jobId).GetAsync();
+        var grain = grains.GetGrain<IProvisioningJobGrain>(jobId);
+        var job = await grain.GetAsync();
+        if (job is null
+            && await grains.GetGrain<IStripeInboxGrain>(0).ProcessAsync(jobId) is { DuplicateOf: null } stored
+            && stored.JobId == jobId)
+        {
+            job = await grain.GetAsync();
+        }
+
         return job is null ? ApiProblems.NotFound("Job", jobId) : TypedResults.Ok(JobResponse.From(job));
     }
 

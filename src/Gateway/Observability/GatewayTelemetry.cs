@@ -63,7 +63,9 @@ public sealed class GatewayTelemetry
     /// <summary>
     /// Counts one Stripe delivery and its latency from <paramref name="startedAt"/> (a <see cref="TimeProvider"/> timestamp).
     /// <paramref name="outcome"/>: <c>job-created</c>, <c>subscription-updated</c>, <c>ignored</c>, <c>duplicate</c>,
-    /// <c>rejected</c>, <c>unavailable</c> or <c>overloaded</c> (refused before it was read: type <see cref="UnknownType"/>).
+    /// <c>session-duplicate</c> (a second Event object for a checkout session), <c>rejected</c>, <c>unavailable</c>,
+    /// <c>backlog</c> (refused while the inbox backlog is past its bound) or <c>overloaded</c> (refused before it was read:
+    /// type <see cref="UnknownType"/>).
     /// </summary>
     public void WebhookAnswered(string type, string outcome, long startedAt, Activity? span = null)
     {
@@ -79,6 +81,11 @@ public sealed class GatewayTelemetry
         if (duplicate)
         {
             return "duplicate";
+        }
+
+        if (recordOutcome.StartsWith("duplicate of ", StringComparison.Ordinal))
+        {
+            return "session-duplicate";
         }
 
         var colon = recordOutcome.IndexOf(':', StringComparison.Ordinal);

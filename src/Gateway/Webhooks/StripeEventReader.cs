@@ -60,7 +60,7 @@ public static class StripeEventReader
 
             var envelope = new StripeEventEnvelope(
                 id, type, created, Bool(root, "livemode") ?? false, String(root, "api_version"),
-                ReadCheckout(type, dataObject), ReadSubscriptionChange(type, dataObject));
+                ReadCheckout(type, dataObject), ReadSubscriptionChange(type, dataObject), String(dataObject, "id"));
             return (envelope, null);
         }
     }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
 using Provisioning.StripeEvents;
 
@@ -9,8 +10,9 @@ namespace Provisioning.Gateway.Webhooks;
 
 /// <summary>
 /// Receives one Stripe delivery: reads the raw body (at most <see cref="MaxBodyBytes"/>), verifies its signature, reads
-/// the event and hands it to the event's grain. A refused delivery writes nothing; 200 comes only once the grain has
-/// made the event (and the job or subscription it leads to) durable, and 503 whenever that is not known to have happened.
+/// the event and appends it to the inbox (<see cref="IStripeInboxGrain"/>). A refused delivery writes nothing; 200 comes
+/// once the event is durably stored (what it leads to follows from the stored row), and 503 with <c>Retry-After</c>
+/// whenever that is not known to have happened, or while the unprocessed backlog is past its bound.
 /// </summary>
 public sealed class StripeWebhookHandler(
     StripeSignatureVerifier verifier, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<StripeWebhookHandler> logger)
@@ -23,6 +25,9 @@ public sealed class StripeWebhookHandler(
 
     /// <summary>The <c>Retry-After</c> of a 503. Stripe keeps its own retry schedule; other senders may honour it.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
+
+    /// <summary>The <c>Retry-After</c> of a refusal while the backlog is past its bound: a backlog drains within seconds.</summary>
+    public static readonly TimeSpan BacklogRetryAfter = TimeSpan.FromSeconds(5);
 
     public async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> HandleAsync(
         HttpRequest request, CancellationToken cancellationToken)
@@ -56,39 +61,50 @@ public sealed class StripeWebhookHandler(
             return Reject(request, rejection!, startedAt);
         }
 
-        return await RecordAsync(envelope, request.HttpContext.Response, startedAt, cancellationToken);
+        return await RecordAsync(envelope, body, request.HttpContext.Response, startedAt, cancellationToken);
     }
 
     private async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> RecordAsync(
-        StripeEventEnvelope stripeEvent, HttpResponse response, long startedAt, CancellationToken cancellationToken)
+        StripeEventEnvelope stripeEvent, byte[] body, HttpResponse response, long startedAt, CancellationToken cancellationToken)
     {
         using var span = GatewayTelemetry.StartWebhook(stripeEvent.EventId, stripeEvent.Type);
+        StripeInboxAnswer answer;
         try
         {
-            var receipt = await grains.GetGrain<IStripeEventGrain>(stripeEvent.EventId)
-                .RecordAsync(stripeEvent)
+            answer = await grains.GetGrain<IStripeInboxGrain>(0)
+                .AppendAsync(stripeEvent, body)
                 .WaitAsync(RecordDeadline, time, cancellationToken);
-            var record = receipt.Record;
-            span?.SetTag(GatewayTelemetry.JobIdTag, record.JobId);
-            telemetry.WebhookAnswered(record.Type, GatewayTelemetry.RecordedOutcome(record.Outcome, receipt.Duplicate), startedAt, span);
-            StripeWebhookLog.Accepted(logger, record.EventId, record.Type, stripeEvent.ApiVersion, record.Outcome, receipt.Duplicate, record.JobId);
-            return TypedResults.Ok(new StripeWebhookReceipt(
-                true, record.EventId, record.Type, record.Outcome, receipt.Duplicate, record.JobId, record.SubscriptionId));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Storage down, a silo gone, no cluster connection, the deadline passed: whatever failed, the event is not known
-            // to be durable, so it must not be acknowledged. Stripe delivers it again; recording it is idempotent.
+            // to be durable, so it must not be acknowledged. Stripe delivers it again; storing it is idempotent.
             telemetry.WebhookAnswered(stripeEvent.Type, "unavailable", startedAt, span);
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             StripeWebhookLog.RecordFailed(logger, stripeEvent.EventId, stripeEvent.Type, RecordDeadline.TotalSeconds, ex);
-            response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Event not recorded",
-                detail: "The event could not be recorded durably right now, so it is not acknowledged; deliver it again later.",
-                extensions: new Dictionary<string, object?> { ["reason"] = "unavailable", ["eventId"] = stripeEvent.EventId });
+            return ApiProblems.Unavailable(
+                response, RetryAfter, "Event not recorded",
+                "The event could not be recorded durably right now, so it is not acknowledged; deliver it again later.",
+                "unavailable", ("eventId", stripeEvent.EventId));
         }
+
+        if (answer.RefusedBy is { } backlog)
+        {
+            telemetry.WebhookAnswered(stripeEvent.Type, "backlog", startedAt, span);
+            StripeWebhookLog.BacklogFull(logger, stripeEvent.EventId, backlog.Events, backlog.Bound);
+            return ApiProblems.Unavailable(
+                response, BacklogRetryAfter, "Too many events waiting",
+                $"{backlog.Events} received events are still being processed (the bound is {backlog.Bound}); nothing was recorded. Deliver the event again later.",
+                "backlog", ("eventId", stripeEvent.EventId));
+        }
+
+        var receipt = answer.Receipt!;
+        var record = receipt.Record;
+        span?.SetTag(GatewayTelemetry.JobIdTag, record.JobId);
+        telemetry.WebhookAnswered(record.Type, GatewayTelemetry.RecordedOutcome(record.Outcome, receipt.Duplicate), startedAt, span);
+        StripeWebhookLog.Accepted(logger, record.EventId, record.Type, stripeEvent.ApiVersion, record.Outcome, receipt.Duplicate, record.JobId);
+        return TypedResults.Ok(new StripeWebhookReceipt(
+            true, record.EventId, record.Type, record.Outcome, receipt.Duplicate, record.JobId, record.SubscriptionId, record.DuplicateOf));
     }
 
     private ProblemHttpResult Reject(HttpRequest request, StripeWebhookRejection rejection, long startedAt)

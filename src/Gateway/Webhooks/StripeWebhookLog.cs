@@ -18,4 +18,8 @@ internal static partial class StripeWebhookLog
     [LoggerMessage(EventId = 1104, Level = LogLevel.Debug,
         Message = "Stripe delivery refused with 503: too many deliveries in progress (Stripe:MaxConcurrentDeliveries and Stripe:MaxQueuedDeliveries)")]
     public static partial void Overloaded(ILogger logger);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning,
+        Message = "Stripe event {EventId} refused with 503: {Backlog} events wait to be processed (bound Stripe:Inbox:MaxBacklog = {Bound})")]
+    public static partial void BacklogFull(ILogger logger, string eventId, long backlog, long bound);
 }

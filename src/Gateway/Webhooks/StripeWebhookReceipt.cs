@@ -1,9 +1,10 @@
 namespace Provisioning.Gateway.Webhooks;
 
 /// <summary>
-/// The 200 answer to a Stripe delivery, given only once the event's record (and the job or subscription it led to) is
-/// durable. <see cref="Outcome"/> is <c>job-created</c>, <c>subscription-updated</c> or <c>ignored: &lt;reason&gt;</c>;
-/// <see cref="Duplicate"/> is true when an earlier delivery of the same event was already recorded.
+/// The 200 answer to a Stripe delivery, given once the event is durably stored in the inbox. <see cref="Outcome"/> is
+/// <c>job-created</c>, <c>subscription-updated</c>, <c>ignored: &lt;reason&gt;</c> or <c>duplicate of &lt;event id&gt;</c>
+/// (a second Event object for a checkout session that already has its job: <see cref="DuplicateOf"/> names the first
+/// event and <see cref="JobId"/> its job); <see cref="Duplicate"/> is true when this event id was already stored.
 /// </summary>
 public sealed record StripeWebhookReceipt(
     bool Received,
@@ -12,4 +13,5 @@ public sealed record StripeWebhookReceipt(
     string Outcome,
     bool Duplicate,
     string? JobId,
-    string? SubscriptionId);
+    string? SubscriptionId,
+    string? DuplicateOf);

@@ -12,4 +12,5 @@ public sealed record StripeEventEnvelope(
     [property: Id(3)] bool Livemode,
     [property: Id(4)] string? ApiVersion,
     [property: Id(5)] CheckoutCompleted? Checkout,
-    [property: Id(6)] SubscriptionChange? Subscription);
+    [property: Id(6)] SubscriptionChange? Subscription,
+    [property: Id(7)] string? ObjectId);

@@ -1,3 +1,4 @@
+using Provisioning.Grains.Batching;
 using System.Globalization;
 using Npgsql;
 using Orleans.Serialization.Serializers;

@@ -1,3 +1,4 @@
+using Provisioning.Grains.Batching;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npgsql;

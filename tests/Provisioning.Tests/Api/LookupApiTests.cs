@@ -103,8 +103,9 @@ public sealed class LookupApiTests(TestSystem system)
         var client = await system.ClientAsync();
         var eventId = $"evt_api_{Guid.NewGuid():N}";
         var created = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
-        var receipt = await client.GetGrain<IStripeEventGrain>(eventId).RecordAsync(
-            new StripeEventEnvelope(eventId, "customer.created", created, false, "2024-06-20", null, null));
+        var answer0 = await client.GetGrain<IStripeInboxGrain>(0).AppendAsync(
+            new StripeEventEnvelope(eventId, "customer.created", created, false, "2024-06-20", null, null, "cus_api"), "{}"u8.ToArray());
+        var receipt = answer0.Receipt!;
 
         var answer = await ApiJson.GetAsync(system.Http, $"/api/stripe/events/{eventId}");
 
@@ -116,6 +117,8 @@ public sealed class LookupApiTests(TestSystem system)
         Assert.Equal(receipt.Record.Outcome, answer.Body.GetProperty("outcome").GetString());
         Assert.StartsWith("ignored", answer.Body.GetProperty("outcome").GetString());
         Assert.Equal(JsonValueKind.Null, answer.Body.GetProperty("jobId").ValueKind);
+        Assert.True(answer.Body.GetProperty("processed").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, answer.Body.GetProperty("duplicateOf").ValueKind);
     }
 
     private static string Name(JobStatus status) => status.ToString().ToLowerInvariant();

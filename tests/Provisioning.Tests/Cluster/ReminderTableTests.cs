@@ -1,3 +1,4 @@
+using Provisioning.Grains.Batching;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioning.Silo.Storage;
 

@@ -178,6 +178,19 @@ public static class StripeEventFactory
         return new StripeTestEvent(id, type, DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds()), stripeEvent.ToJsonString(Indented));
     }
 
+    /// <summary>
+    /// Another Event object for the same object (a new event id, the same <c>data.object</c>), as Stripe sometimes
+    /// generates for one checkout session; optionally of another <paramref name="type"/>.
+    /// </summary>
+    public static StripeTestEvent SecondEventObject(StripeTestEvent first, string? type = null)
+    {
+        var stripeEvent = JsonNode.Parse(first.Json)!.AsObject();
+        var id = NewId("evt");
+        stripeEvent["id"] = id;
+        stripeEvent["type"] = type ?? first.Type;
+        return new StripeTestEvent(id, type ?? first.Type, first.Created, stripeEvent.ToJsonString(Indented));
+    }
+
     private static JsonNode? Link(string? id, string objectName, bool expand) =>
         id is null ? null
         : expand ? new JsonObject { ["id"] = id, ["object"] = objectName }

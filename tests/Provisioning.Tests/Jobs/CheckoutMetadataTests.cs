@@ -1,5 +1,5 @@
 using Provisioning.Grains.Jobs;
-using Provisioning.Grains.StripeEvents;
+using Provisioning.Grains.StripeInbox;
 using Provisioning.StripeEvents;
 
 namespace Provisioning.Tests.Jobs;

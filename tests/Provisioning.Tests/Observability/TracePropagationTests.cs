@@ -84,7 +84,7 @@ public sealed class TracePropagationTests(TelemetrySystem telemetry)
         Assert.Contains("/dispatches", request.Attributes["url.full"], StringComparison.Ordinal);
 
         // Between them: the grain calls Orleans traced, and the job's transition to queued, named by the job id.
-        Assert.Contains(spans, s => s.Service == "provisioning-silo" && s.Name.Contains("IStripeEventGrain", StringComparison.Ordinal));
+        Assert.Contains(spans, s => s.Service == "provisioning-silo" && s.Name.Contains("IStripeInboxGrain", StringComparison.Ordinal));
         Assert.Contains(spans, s => s.Name == "provisioning.job.transition"
             && s.Attributes.GetValueOrDefault(JobIdTag) == jobId
             && s.Attributes.GetValueOrDefault("provisioning.job.to") == "queued");

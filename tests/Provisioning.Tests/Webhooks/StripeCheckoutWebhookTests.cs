@@ -48,7 +48,7 @@ public sealed class StripeCheckoutWebhookTests(TestSystem system) : IClassFixtur
             Assert.Equal(("queued", "stripe"), (history[0].GetProperty("to").GetString(), history[0].GetProperty("actor").GetString()));
         }
 
-        var record = await (await system.ClientAsync()).GetGrain<IStripeEventGrain>(checkout.Id).GetAsync();
+        var record = await (await system.ClientAsync()).GetGrain<IStripeInboxGrain>(0).GetAsync(checkout.Id);
         Assert.NotNull(record);
         Assert.Equal(("checkout.session.completed", checkout.Created, false, "job-created"), (record.Type, record.Created, record.Livemode, record.Outcome));
     }
@@ -104,7 +104,9 @@ public sealed class StripeCheckoutWebhookTests(TestSystem system) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("job-created", answer.Outcome);
         Assert.Equal(subscriptionId, answer.Text("subscriptionId"));
-        var subscription = await (await system.ClientAsync()).GetGrain<ISubscriptionGrain>(subscriptionId).GetAsync();
+        var subscription = await Eventually.UntilAsync(
+            async () => await (await system.ClientAsync()).GetGrain<ISubscriptionGrain>(subscriptionId).GetAsync(),
+            s => s is not null, Deadline, "the checkout's subscription to be linked");
         Assert.NotNull(subscription);
         Assert.Equal(customerId, subscription.CustomerId);
     }
@@ -187,7 +189,7 @@ public sealed class StripeCheckoutWebhookTests(TestSystem system) : IClassFixtur
         Assert.Null(answer.JobId);
         var client = await system.ClientAsync();
         Assert.Null(await client.GetGrain<IProvisioningJobGrain>(checkout.Id).GetAsync());
-        Assert.Equal(answer.Outcome, (await client.GetGrain<IStripeEventGrain>(checkout.Id).GetAsync())?.Outcome);
+        Assert.Equal(answer.Outcome, (await client.GetGrain<IStripeInboxGrain>(0).GetAsync(checkout.Id))?.Outcome);
         if (user is not null)
         {
             Assert.Null((await client.GetGrain<IUserGrain>(user).GetAsync()).CurrentJobId);

@@ -34,6 +34,7 @@ public sealed class StripeSubscriptionWebhookTests(TestSystem system) : IClassFi
             var answer = await system.Http.DeliverAsync(stripeEvent);
             Assert.Equal(HttpStatusCode.OK, answer.Status);
             Assert.Equal(subscriptionId, answer.Text("subscriptionId"));
+            await system.Http.UntilProcessedAsync(stripeEvent.Id);
         }
 
         var subscription = await (await system.ClientAsync()).GetGrain<ISubscriptionGrain>(subscriptionId).GetAsync();
@@ -63,12 +64,14 @@ public sealed class StripeSubscriptionWebhookTests(TestSystem system) : IClassFi
             var answer = await system.Http.DeliverAsync(stripeEvent);
             Assert.Equal(HttpStatusCode.OK, answer.Status);
             Assert.Equal(subscriptionId, answer.Text("subscriptionId"));
+            await system.Http.UntilProcessedAsync(stripeEvent.Id);
         }
 
         var afterOlder = await client.GetGrain<ISubscriptionGrain>(subscriptionId).GetAsync();
         Assert.Equal(("failed", failed.Id), (afterOlder?.LastPaymentOutcome, afterOlder?.LastEventId));
 
         Assert.Equal(HttpStatusCode.OK, (await system.Http.DeliverAsync(newerPaid)).Status);
+        await system.Http.UntilProcessedAsync(newerPaid.Id);
         var afterNewer = await client.GetGrain<ISubscriptionGrain>(subscriptionId).GetAsync();
         Assert.Equal(("paid", newerPaid.Id, "active"), (afterNewer?.LastPaymentOutcome, afterNewer?.LastEventId, afterNewer?.Status));
     }

@@ -40,6 +40,25 @@ public static class StripeDelivery
         }
     }
 
+    /// <summary>
+    /// Waits (within <paramref name="timeout"/>, 30 s by default) until the inbox says the stored event was processed:
+    /// what it leads to (its job, its subscription change) is then done.
+    /// </summary>
+    public static Task UntilProcessedAsync(this HttpClient http, string eventId, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(
+            async () =>
+            {
+                using var response = await http.GetAsync($"/api/stripe/events/{eventId}");
+                if (!response.IsSuccessStatusCode)
+                {
+                    return false;
+                }
+
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                return body.RootElement.GetProperty("processed").GetBoolean();
+            },
+            timeout ?? TimeSpan.FromSeconds(30), $"Stripe event {eventId} to be processed");
+
     /// <summary>Delivers the event as Stripe does: signed now with the current secret.</summary>
     public static Task<WebhookAnswer> DeliverAsync(this HttpClient http, StripeTestEvent stripeEvent) =>
         http.SendWebhookAsync(stripeEvent.ToRequest());

@@ -2,7 +2,7 @@ using Provisioning.Grains.Jobs;
 using Provisioning.Jobs;
 using Provisioning.StripeEvents;
 
-namespace Provisioning.Grains.StripeEvents;
+namespace Provisioning.Grains.StripeInbox;
 
 /// <summary>Checks a paid checkout's metadata; a checkout made outside the agent wizard has none and is not an error.</summary>
 public static class CheckoutMetadata

@@ -1,12 +1,12 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Npgsql;
-using Provisioning.Grains.Batching;
-using Provisioning.ServiceDefaults.Telemetry;
+using Provisioning.Grains.Jobs;
 
-namespace Provisioning.Silo.Storage;
+namespace Provisioning.Grains.Batching;
 
 /// <summary>
-/// Runs a silo's small, independent statements (grain state reads and writes, reminder changes) so that concurrent callers
+/// Runs a silo's small, independent statements (grain state reads and writes, reminder changes, Stripe inbox appends) so that concurrent callers
 /// share round trips and commits (<see cref="SharedBatches{T}"/>): a statement that arrives while a round trip is in
 /// flight waits for the next one, which carries every statement waiting by then (at most <see cref="MaxBatch"/>) as one
 /// batch, in one implicit transaction, through one of <see cref="Loops"/> connections. A lone statement goes at once, so an idle silo pays no extra latency.
@@ -20,7 +20,7 @@ public sealed class SharedRoundTrips : IAsyncDisposable
     public const int MaxBatch = 64;
     public const int Loops = 2;
 
-    private static readonly ActivitySource Spans = new(ProvisioningTelemetry.Name);
+    private static readonly ActivitySource Spans = new(JobTelemetry.Name);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly SharedBatches<Statement> _batches;

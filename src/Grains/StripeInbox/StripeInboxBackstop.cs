@@ -1,0 +1,109 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Provisioning.Grains.Jobs;
+using Provisioning.StripeEvents;
+
+namespace Provisioning.Grains.StripeInbox;
+
+/// <summary>
+/// Runs on every silo: each <see cref="StripeInboxOptions.BackstopInterval"/> it measures the unprocessed backlog (which
+/// refuses deliveries past its bound) and takes the events whose hand-over lapsed, whatever the cause (a silo killed
+/// after the ack, a lost message, a storage error), oldest first, at most <see cref="StripeInboxOptions.BackstopBatch"/>
+/// a pass, and processes them. Silos skip each other's rows, so there is no single point; a full pass runs again at once.
+/// </summary>
+public sealed partial class StripeInboxBackstop : BackgroundService
+{
+    private readonly StripeInbox _inbox;
+    private readonly StripeInboxProcessor _processor;
+    private readonly TimeProvider _time;
+    private readonly StripeInboxOptions _options;
+    private readonly ILogger<StripeInboxBackstop> _logger;
+    private volatile InboxBacklog? _backlog;
+
+    public StripeInboxBackstop(
+        StripeInbox inbox, StripeInboxProcessor processor, TimeProvider time, IOptions<StripeInboxOptions> options,
+        IMeterFactory meters, ILogger<StripeInboxBackstop> logger)
+    {
+        _inbox = inbox;
+        _processor = processor;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        var meter = meters.Create(JobTelemetry.Name);
+        meter.CreateObservableGauge("provisioning.stripe.inbox.backlog", () => _backlog?.Events ?? 0, "{event}",
+            "Stripe events stored but not processed yet.");
+        meter.CreateObservableGauge("provisioning.stripe.inbox.oldest_age", () => _backlog?.OldestAge.TotalSeconds ?? 0, "s",
+            "Age of the oldest Stripe event stored but not processed yet.");
+    }
+
+    /// <summary>The backlog as last measured; null before the first measurement or while the database does not answer.</summary>
+    public InboxBacklog? Backlog => _backlog;
+
+    /// <summary>Measures the backlog now.</summary>
+    public async Task<InboxBacklog> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var (events, oldestAge) = await _inbox.MeasureBacklogAsync(cancellationToken);
+        var backlog = new InboxBacklog(events, oldestAge, _options.MaxBacklog, _time.GetUtcNow());
+        _backlog = backlog;
+        return backlog;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var full = false;
+            try
+            {
+                await MeasureAsync(stoppingToken);
+                var lapsed = await _inbox.ClaimLapsedAsync(_options.BackstopBatch, _options.BackstopLease, stoppingToken);
+                if (lapsed.Count > 0)
+                {
+                    LogTaking(_logger, lapsed.Count, lapsed[0].EventId);
+                    // Oldest first within each user (or subscription), users side by side.
+                    await Parallel.ForEachAsync(
+                        lapsed.GroupBy(StripeInboxProcessor.OrderKey, StringComparer.Ordinal),
+                        new ParallelOptions { MaxDegreeOfParallelism = _options.ProcessingConcurrency },
+                        async (events, _) =>
+                        {
+                            foreach (var entry in events)
+                            {
+                                await _processor.ProcessAsync(entry);
+                            }
+                        });
+                    full = lapsed.Count >= _options.BackstopBatch;
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The database is away: keep refusing deliveries only on a figure that is still fresh.
+                if (_backlog is { } last && _time.GetUtcNow() - last.MeasuredAt > 3 * _options.BackstopInterval)
+                {
+                    _backlog = null;
+                }
+
+                LogPassFailed(_logger, ex.Message);
+            }
+
+            if (!full)
+            {
+                try
+                {
+                    await Task.Delay(_options.BackstopInterval, _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2220, Level = LogLevel.Information, Message = "Inbox backstop: taking {Count} Stripe events past their hand-over, oldest {EventId}")]
+    private static partial void LogTaking(ILogger logger, int count, string eventId);
+
+    [LoggerMessage(EventId = 2221, Level = LogLevel.Warning, Message = "Inbox backstop pass failed: {Reason}; next pass retries")]
+    private static partial void LogPassFailed(ILogger logger, string reason);
+}
