@@ -9,6 +9,7 @@ const more = document.getElementById('more');
 const message = document.getElementById('message');
 const empty = document.getElementById('empty');
 const counts = document.getElementById('counts');
+const inbox = document.getElementById('inbox');
 
 // How many pages the operator opened with "More": each refresh reloads that many, so rows stay put.
 let pages = 1;
@@ -42,6 +43,16 @@ function renderCounts(body) {
     item.append(button);
     return item;
   }));
+}
+
+// The Stripe inbox: events acknowledged to Stripe but not yet turned into jobs or subscription changes.
+function renderInbox(body) {
+  const age = body.oldestAgeSeconds >= 1 ? `, oldest ${Math.round(body.oldestAgeSeconds)} s` : '';
+  const events = `${body.backlog} event${body.backlog === 1 ? '' : 's'}`;
+  inbox.textContent = body.full
+    ? `Stripe inbox full: ${events} waiting (bound ${body.bound})${age}; new deliveries are refused until it drains.`
+    : `Stripe inbox: ${events} waiting to be processed${age}.`;
+  inbox.classList.toggle('attention', body.full || body.oldestAgeSeconds >= 60);
 }
 
 function row(job) {
@@ -78,7 +89,7 @@ function row(job) {
 async function refresh() {
   const mine = ++generation;
   try {
-    const countAnswer = await request('GET', '/api/jobs/counts');
+    const [countAnswer, inboxAnswer] = await Promise.all([request('GET', '/api/jobs/counts'), request('GET', '/api/stripe/inbox')]);
     const items = [];
     let cursor = null;
     for (let page = 0; page < pages; page++) {
@@ -93,6 +104,7 @@ async function refresh() {
     }
     if (mine !== generation) return; // a newer refresh (new filter) has started
     if (countAnswer.status === 200) renderCounts(countAnswer.body);
+    if (inboxAnswer.status === 200) renderInbox(inboxAnswer.body);
     rows.replaceChildren(...items.map(row));
     nextCursor = cursor;
     more.hidden = !nextCursor;

@@ -41,6 +41,22 @@ public sealed partial class DashboardPageTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task JobsPage_CheckoutWaitingInTheInbox_ShowsTheBacklogUntilItIsProcessed()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        var inbox = page.Locator("#inbox");
+        await Expect(inbox).ToHaveTextAsync("Stripe inbox: 0 events waiting to be processed.", new() { Timeout = Deadline });
+
+        var eventId = await Inbox.InboxRows.StoreUnprocessedCheckoutAsync(
+            fixture.System.ConnectionString, StripeEventFactory.NewId("user"), heldFor: TimeSpan.FromHours(1));
+
+        await Expect(inbox).ToContainTextAsync("Stripe inbox: 1 event waiting to be processed", new() { Timeout = Deadline });
+        Assert.Equal(HttpStatusCode.OK, (await fixture.System.Http.GetAsync($"/api/jobs/{eventId}")).StatusCode);
+        await Expect(inbox).ToHaveTextAsync("Stripe inbox: 0 events waiting to be processed.", new() { Timeout = Deadline });
+    }
+
+    [Fact]
     public async Task OrleansDashboard_SignInWithOperatorKey_DashboardLoadsItsData()
     {
         var page = await fixture.NewPageAsync();

@@ -7,7 +7,7 @@ namespace Provisioning.Tests.Webhooks;
 
 /// <summary>
 /// With PostgreSQL down the webhook never acknowledges an event it could not make durable: it answers 503 with
-/// <c>Retry-After</c>, and Stripe's redelivery after PostgreSQL is back is accepted and processed exactly once.
+/// <c>Retry-After</c>, and Stripe's redelivery after PostgreSQL is back is stored and processed exactly once.
 /// </summary>
 public sealed class StripeWebhookStorageOutageTests
 {
@@ -43,7 +43,9 @@ public sealed class StripeWebhookStorageOutageTests
         Assert.Equal(("job-created", checkout.Id), (accepted.Outcome, accepted.JobId));
         var again = await http.DeliverAsync(checkout);
         Assert.Equal((HttpStatusCode.OK, true), (again.Status, again.Duplicate));
-        var job = await client.GetGrain<IProvisioningJobGrain>(checkout.Id).GetAsync();
+        var job = await Eventually.UntilAsync(
+            () => client.GetGrain<IProvisioningJobGrain>(checkout.Id).GetAsync(), j => j is not null,
+            TimeSpan.FromSeconds(30), "the stored event's job");
         Assert.NotNull(job);
         var creation = Assert.Single(job.History, h => h.From is null);
         Assert.Equal(JobStatus.Queued, creation.To);
