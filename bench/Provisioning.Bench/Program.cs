@@ -35,6 +35,9 @@ var seconds = settings.PhaseDuration;
 var drain = settings.DrainLimit;
 var senders = settings.Concurrency;
 var mix = string.Create(inv, $"{settings.Mix.Redeliveries:P0} redeliveries, {settings.Mix.SecondEvents:P0} second events");
+var run = Stopwatch.StartNew();
+Console.WriteLine(string.Create(inv,
+    $"settings: phases {seconds.TotalSeconds:0} s, warm-up at most {settings.WarmUpDuration.TotalSeconds:0} s, {senders} senders, burst {settings.BurstCheckouts} checkouts, waits for dispatches at most {drain.TotalSeconds:0} s; {mix}"));
 
 // The floor: the same traffic to a receiver that only checks, reads and inserts each webhook (FloorReceiver), the most a
 // receiver that writes each webhook in a transaction of its own before it answers takes on this machine.
@@ -152,6 +155,7 @@ Console.WriteLine(
     + $"{withoutJob} acknowledged checkout sessions still without a job after waiting up to {drain.TotalSeconds:0} s; {verdict.Unacknowledged} events never acknowledged; "
     + $"{ledger.AnsweredWithOtherJob} second events whose receipt named another job; {verdict.JobsWithoutAck} jobs of unacknowledged events");
 
+Console.WriteLine(string.Create(inv, $"run: {run.Elapsed.TotalSeconds:0} s"));
 Console.WriteLine(string.Create(inv,
     $"ack_rps={ackRate:0} floor_rps={floorRate:0} ack_vs_floor={ackRate / floorRate:0.00} e2e_rps={e2eRate:0} e2e_vs_floor={e2eRate / floorRate:0.00} ack_p99_ms_20={at20.Latency().P99:0.0} ack_p99_ms_100={at100.Latency().P99:0.0} dispatch_p50_ms={paidToDispatched.P50:0.0} dispatch_p99_ms={paidToDispatched.P99:0.0} burst_10k_s={burstSeconds:0.0} lost={verdict.Lost} dup_jobs={verdict.DuplicateJobs}"));
 return verdict.Lost == 0 && verdict.DuplicateJobs == 0 ? 0 : 1;
