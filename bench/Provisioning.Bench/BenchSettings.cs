@@ -9,12 +9,15 @@ public sealed record BenchSettings(
     string ConnectionString,
     string WebhookSecret,
     TimeSpan PhaseDuration,
-    TimeSpan OverloadDuration,
     TimeSpan WarmUpDuration,
     int Concurrency,
-    double DuplicateShare,
-    int DispatchSamples)
+    int BurstCheckouts,
+    TimeSpan DrainLimit,
+    TrafficMix Mix)
 {
+    public const string Usage =
+        "usage: Provisioning.Bench --gateway URL --simulator URL --connection-string CS --webhook-secret S [--seconds 20] [--warm-up-seconds 60] [--concurrency 32] [--burst 10000] [--drain-seconds 180] [--redeliveries 0.10] [--second-events 0.05]";
+
     public static BenchSettings Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -31,9 +34,15 @@ public sealed record BenchSettings(
         string Required(string name) => values.TryGetValue(name, out var value) && value.Length > 0
             ? value
             : throw new ArgumentException($"--{name} is required");
-        double Number(string name, double fallback) => values.TryGetValue(name, out var value)
-            ? double.Parse(value, CultureInfo.InvariantCulture)
-            : fallback;
+        double Number(string name, double fallback) => !values.TryGetValue(name, out var value) ? fallback
+            : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= 0 ? number
+            : throw new ArgumentException($"--{name} must be a number of at least 0, got '{value}'");
+
+        var mix = new TrafficMix(Number("redeliveries", 0.10), Number("second-events", 0.05));
+        if (mix.Redeliveries + mix.SecondEvents > 1)
+        {
+            throw new ArgumentException("--redeliveries and --second-events together must be at most 1");
+        }
 
         return new BenchSettings(
             new Uri(Required("gateway")),
@@ -41,10 +50,10 @@ public sealed record BenchSettings(
             Required("connection-string"),
             Required("webhook-secret"),
             TimeSpan.FromSeconds(Number("seconds", 20)),
-            TimeSpan.FromSeconds(Number("overload-seconds", 10)),
-            TimeSpan.FromSeconds(Number("warm-up-seconds", 180)),
-            (int)Number("concurrency", 32),
-            Number("duplicates", 0.10),
-            (int)Number("dispatch-samples", 200));
+            TimeSpan.FromSeconds(Number("warm-up-seconds", 60)),
+            Math.Max(1, (int)Number("concurrency", 32)),
+            (int)Number("burst", 10_000),
+            TimeSpan.FromSeconds(Number("drain-seconds", 180)),
+            mix);
     }
 }

@@ -3,8 +3,8 @@ using Npgsql;
 namespace Provisioning.Bench;
 
 /// <summary>
-/// The table of event rows the raw insert baseline and the floor receiver write: an id, when it arrived and the payload,
-/// as the least a receiver stores of a webhook.
+/// The table of event rows the floor receiver writes: an id, when it arrived and the payload, as the least a receiver
+/// stores of a webhook.
 /// </summary>
 public static class EventTable
 {

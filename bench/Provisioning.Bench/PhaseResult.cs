@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Provisioning.Bench;
 
@@ -21,15 +22,38 @@ public enum Answer
     Failed,
 }
 
-/// <summary>The deliveries of one phase: their answers and latencies.</summary>
-public sealed class PhaseResult(string name, TimeSpan duration)
+/// <summary>
+/// One phase: how each delivery was answered, how long each event took until it was acknowledged (from its first
+/// delivery, or from its planned time at a constant rate, through any waits for <c>Retry-After</c>), and the new
+/// checkouts it got acknowledged, with when each was first sent.
+/// </summary>
+public sealed class PhaseResult(string name)
 {
     private readonly ConcurrentQueue<double> _latencies = new();
     private readonly int[] _answers = new int[Enum.GetValues<Answer>().Length];
+    private readonly ConcurrentDictionary<string, int> _shedReasons = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _checkouts = new(StringComparer.Ordinal);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private int _givenUp;
 
     public string Name { get; } = name;
 
-    public TimeSpan Duration { get; set; } = duration;
+    /// <summary>When the phase began: its first delivery is sent then.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The time since the phase began.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    public TimeSpan Duration { get; set; }
+
+    /// <summary>Events the phase stopped delivering before they were acknowledged; they are owed a redelivery.</summary>
+    public int GivenUp => Volatile.Read(ref _givenUp);
+
+    /// <summary>The first events of the checkout sessions this phase got acknowledged (their job ids), with when each was first sent.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> Checkouts => _checkouts;
+
+    /// <summary>The job ids of <see cref="Checkouts"/>, in the order they were first sent.</summary>
+    public IReadOnlyList<string> CheckoutsInOrder => [.. _checkouts.OrderBy(c => c.Value).Select(c => c.Key)];
 
     public int Count(Answer answer) => Volatile.Read(ref _answers[(int)answer]);
 
@@ -37,16 +61,30 @@ public sealed class PhaseResult(string name, TimeSpan duration)
 
     public double AcknowledgedPerSecond => Count(Answer.Acknowledged) / Duration.TotalSeconds;
 
-    public void Add(Answer answer, TimeSpan latency)
+    /// <summary>The <c>reason</c> of each load-shedding answer, with how often it came.</summary>
+    public string ShedReasons => string.Join(", ", _shedReasons.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}"));
+
+    public void Add(Delivered delivered)
     {
-        Interlocked.Increment(ref _answers[(int)answer]);
-        _latencies.Enqueue(latency.TotalMilliseconds);
+        Interlocked.Increment(ref _answers[(int)delivered.Answer]);
+        if (delivered.Answer == Answer.Shed)
+        {
+            _shedReasons.AddOrUpdate(delivered.ShedReason ?? "none", 1, (_, n) => n + 1);
+        }
     }
 
+    public void Acknowledged(TimeSpan latency) => _latencies.Enqueue(latency.TotalMilliseconds);
+
+    /// <summary>Records <paramref name="first"/>'s checkout, first sent <paramref name="sentAfter"/> the phase began.</summary>
+    public void Checkout(BenchEvent first, TimeSpan sentAfter) => _checkouts.TryAdd(first.Id, StartedAt + sentAfter);
+
+    public void GaveUp() => Interlocked.Increment(ref _givenUp);
+
+    /// <summary>Percentiles of the time from each acknowledged event's first send (or planned time) to its acknowledgement.</summary>
     public Percentiles Latency() => Percentiles.Of(_latencies);
 }
 
-/// <summary>Latency percentiles in milliseconds (nearest rank).</summary>
+/// <summary>Percentiles in milliseconds (nearest rank).</summary>
 public sealed record Percentiles(double P50, double P95, double P99, double P999, double Max)
 {
     public static Percentiles Of(IEnumerable<double> values)

@@ -1,40 +1,37 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Provisioning.Bench;
 
-/// <summary>The dispatch requests the GitHub Actions simulator received (<c>GET /_simulator/requests</c>).</summary>
+/// <summary>The workflow dispatch requests the GitHub Actions simulator received (<c>GET /_simulator/requests</c>).</summary>
 public static class SimulatorLog
 {
     public static async Task<IReadOnlyList<DispatchRequest>> DispatchesAsync(HttpClient http, Uri simulator)
     {
         var all = await http.GetFromJsonAsync<DispatchRequest[]>(new Uri(simulator, "/_simulator/requests")) ?? [];
-        return [.. all.Where(r => r.JobId is not null && r.Method == "POST")];
+        return [.. all.Where(r => r.JobId is not null && r.Method == "POST" && r.Path.EndsWith("/dispatches", StringComparison.Ordinal))];
     }
 
-    /// <summary>
-    /// Waits, up to <paramref name="limit"/>, until the simulator has received a dispatch request for every one of
-    /// <paramref name="jobIds"/>: the system has caught up with the work a phase left behind. Answers how many it still lacks.
-    /// </summary>
-    public static async Task<int> UntilDispatchedAsync(HttpClient http, Uri simulator, IReadOnlyCollection<string> jobIds, TimeSpan limit)
-    {
-        var deadline = DateTimeOffset.UtcNow + limit;
-        while (true)
-        {
-            var seen = (await DispatchesAsync(http, simulator)).Select(d => d.JobId!).ToHashSet(StringComparer.Ordinal);
-            var missing = jobIds.Count(id => !seen.Contains(id));
-            if (missing == 0 || DateTimeOffset.UtcNow > deadline)
-            {
-                return missing;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
-    }
+    /// <summary>When the simulator received each job's first dispatch request.</summary>
+    public static Dictionary<string, DateTimeOffset> FirstDispatches(IReadOnlyList<DispatchRequest> dispatches) =>
+        dispatches.GroupBy(d => d.JobId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Min(d => d.ReceivedAt), StringComparer.Ordinal);
 }
 
 public sealed record DispatchRequest(
     [property: JsonPropertyName("receivedAt")] DateTimeOffset ReceivedAt,
     [property: JsonPropertyName("method")] string Method,
+    [property: JsonPropertyName("path")] string Path,
     [property: JsonPropertyName("jobId")] string? JobId,
-    [property: JsonPropertyName("status")] int? Status);
+    [property: JsonPropertyName("status")] int? Status,
+    [property: JsonPropertyName("body")] JsonElement? Body)
+{
+    /// <summary>The job attempt the dispatch is for (<c>inputs.attempt</c>), as sent; null when the body has none.</summary>
+    public string? Attempt =>
+        Body is { ValueKind: JsonValueKind.Object } body
+        && body.TryGetProperty("inputs", out var inputs) && inputs.ValueKind == JsonValueKind.Object
+        && inputs.TryGetProperty("attempt", out var attempt)
+            ? attempt.ToString()
+            : null;
+}
