@@ -19,7 +19,7 @@ namespace Provisioning.Grains.Jobs;
 /// ingesting a checkout crosses no silo boundary between the two.
 /// </summary>
 [Orleans.Placement.PreferLocalPlacement]
-public sealed partial class ProvisioningJobGrain(
+public sealed class ProvisioningJobGrain(
     [PersistentState("job", ProvisioningStorage.Name)] IPersistentState<JobState> state,
     IJobReadModel readModel,
     IWorkflowDispatcher dispatcher,
@@ -61,7 +61,7 @@ public sealed partial class ProvisioningJobGrain(
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {
-            LogProjectionDeferred(logger, JobId, ex.Message);
+            JobLog.LogProjectionDeferred(logger, JobId, ex.Message);
         }
 
         if (Job.Status == JobStatus.Queued)
@@ -84,7 +84,7 @@ public sealed partial class ProvisioningJobGrain(
             var admission = await GrainFactory.GetGrain<IUserGrain>(job.UserId).AdmitAsync(JobId);
             JobStateMachine.Create(Job, job, admission.Admitted, time.GetUtcNow());
             await SaveQueuedAsync();
-            LogCreated(logger, JobId, job.UserId, Job.Status);
+            JobLog.LogCreated(logger, JobId, job.UserId, Job.Status);
         }
         else if (_projectedVersion < Job.Version)
         {
@@ -109,7 +109,7 @@ public sealed partial class ProvisioningJobGrain(
         if (JobStateMachine.TryMove(Job, JobStatus.Queued, JobActor.System, "the user's previous job ended", time.GetUtcNow()))
         {
             await SaveQueuedAsync();
-            LogPromoted(logger, JobId, Job.UserId);
+            JobLog.LogPromoted(logger, JobId, Job.UserId);
         }
 
         await EnsureOwedWorkIsDurableAsync();
@@ -195,7 +195,7 @@ public sealed partial class ProvisioningJobGrain(
 
         if (JobCallbacks.Watch(Job, jobsOptions.Value, time.GetUtcNow()) is { } stalled)
         {
-            LogStalled(logger, JobId, Job.History[^1].Reason);
+            JobLog.LogStalled(logger, JobId, Job.History[^1].Reason);
             await ApplyEffectAsync(stalled);
         }
 
@@ -330,7 +330,7 @@ public sealed partial class ProvisioningJobGrain(
             case DispatchOutcome.Dispatched run:
                 JobStateMachine.RecordDispatched(Job, run.RunId, run.RunApiUrl, run.RunHtmlUrl, now);
                 await SaveAsync(registerOwedReminder: true, putOffReminder: true);
-                LogDispatched(logger, JobId, Job.Attempt, Job.DispatchTries, Job.RunId);
+                JobLog.LogDispatched(logger, JobId, Job.Attempt, Job.DispatchTries, Job.RunId);
                 if (!OwesWork())
                 {
                     await ForgetReminderAsync();
@@ -339,13 +339,13 @@ public sealed partial class ProvisioningJobGrain(
                 return;
 
             case DispatchOutcome.Permanent permanent:
-                LogDispatchFailed(logger, JobId, Job.Attempt, Job.DispatchTries, permanent.Error);
+                JobLog.LogDispatchFailed(logger, JobId, Job.Attempt, Job.DispatchTries, permanent.Error);
                 await EndAsync(() => JobStateMachine.Fail(Job, JobActor.System, $"dispatch failed: {permanent.Error}", now));
                 return;
 
             case DispatchOutcome.Transient or DispatchOutcome.RateLimited when Job.DispatchTries >= options.MaxTries:
                 var lastError = outcome is DispatchOutcome.Transient t ? t.Error : ((DispatchOutcome.RateLimited)outcome).Error;
-                LogDispatchFailed(logger, JobId, Job.Attempt, Job.DispatchTries, lastError);
+                JobLog.LogDispatchFailed(logger, JobId, Job.Attempt, Job.DispatchTries, lastError);
                 await EndAsync(() => JobStateMachine.Fail(Job, JobActor.System,
                     $"dispatch failed after {Job.DispatchTries} requests; last error: {lastError}", now));
                 return;
@@ -360,7 +360,7 @@ public sealed partial class ProvisioningJobGrain(
                 break;
         }
 
-        LogDispatchRetry(logger, JobId, Job.Attempt, Job.DispatchTries, Job.LastError, Job.NextDispatchAt);
+        JobLog.LogDispatchRetry(logger, JobId, Job.Attempt, Job.DispatchTries, Job.LastError, Job.NextDispatchAt);
         await SaveAsync();
         ScheduleDispatch();
     }
@@ -380,7 +380,7 @@ public sealed partial class ProvisioningJobGrain(
         {
             await SaveAsync();
             var last = Job.History[^1];
-            LogEnded(logger, JobId, last.To, last.Actor, last.Reason);
+            JobLog.LogEnded(logger, JobId, last.To, last.Actor, last.Reason);
         }
         else if (_projectedVersion < Job.Version)
         {
@@ -475,28 +475,4 @@ public sealed partial class ProvisioningJobGrain(
         await readModel.ProjectAsync(snapshot);
         _projectedVersion = snapshot.Version;
     }
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Job {JobId} created for user {UserId}: {Status}")]
-    private static partial void LogCreated(ILogger logger, string jobId, string userId, JobStatus status);
-
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Job {JobId} dispatched (attempt {Attempt}, request {Request}, run {RunId})")]
-    private static partial void LogDispatched(ILogger logger, string jobId, int attempt, int request, string? runId);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Job {JobId} promoted from waiting: user {UserId}'s slot is free")]
-    private static partial void LogPromoted(ILogger logger, string jobId, string userId);
-
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Job {JobId} ended {Status} by {Actor}: {Reason}")]
-    private static partial void LogEnded(ILogger logger, string jobId, JobStatus status, JobActor actor, string reason);
-
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Job {JobId}: read model not repaired on activation ({Reason}); the next change retries")]
-    private static partial void LogProjectionDeferred(ILogger logger, string jobId, string reason);
-
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Job {JobId} dispatch request {Request} of attempt {Attempt} failed: {Error}; next at {NextAt}")]
-    private static partial void LogDispatchRetry(ILogger logger, string jobId, int attempt, int request, string? error, DateTimeOffset? nextAt);
-
-    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Job {JobId}: {Reason}")]
-    private static partial void LogStalled(ILogger logger, string jobId, string reason);
-
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Job {JobId} dispatch of attempt {Attempt} failed for good after {Request} requests: {Error}")]
-    private static partial void LogDispatchFailed(ILogger logger, string jobId, int attempt, int request, string error);
 }
