@@ -19,67 +19,78 @@ public static class JobCallbacks
         Ended,
     }
 
-    public static (JobActionOutcome Outcome, string? Reason, Effect Effect) Apply(
-        JobState job, WorkflowCallback callback, JobsOptions options, DateTimeOffset now)
+    /// <summary>What a callback or run event decided: the answer its sender gets, and what the grain must do next.</summary>
+    public readonly record struct Decision(JobActionOutcome Outcome, string? Reason, Effect Effect)
+    {
+        public static Decision Duplicate { get; } = new(JobActionOutcome.Duplicate, null, Effect.None);
+
+        public static Decision Done(Effect effect) => new(JobActionOutcome.Done, null, effect);
+
+        public static Decision Conflict(string reason) => new(JobActionOutcome.Conflict, reason, Effect.None);
+
+        public static Decision Ignored(string reason) => new(JobActionOutcome.Ignored, reason, Effect.None);
+    }
+
+    public static Decision Apply(JobState job, WorkflowCallback callback, JobsOptions options, DateTimeOffset now)
     {
         if (job.SeenMessageIds.Contains(callback.CallbackId))
         {
-            return (JobActionOutcome.Duplicate, null, Effect.None);
+            return Decision.Duplicate;
         }
 
         if (callback.Attempt != job.Attempt)
         {
-            return Conflict($"attempt {callback.Attempt} is stale: the job is on attempt {job.Attempt}");
+            return Decision.Conflict($"attempt {callback.Attempt} is stale: the job is on attempt {job.Attempt}");
         }
 
         if (JobStateMachine.IsTerminal(job.Status))
         {
-            return Conflict($"the job is already {Name(job.Status)}");
+            return Decision.Conflict($"the job is already {Name(job.Status)}");
         }
 
         var run = callback.RunId ?? "unknown run";
-        (JobActionOutcome Outcome, string? Reason, Effect Effect) result = callback.Event switch
+        var result = callback.Event switch
         {
             CallbackEvent.Claim => Claim(job, callback, run, now),
             CallbackEvent.Heartbeat => Heartbeat(job, callback, now),
             CallbackEvent.Complete => Complete(job, callback, run, now),
             CallbackEvent.Fail => FailRun(job, callback, run, options, now),
-            _ => Conflict($"unknown event {callback.Event}"),
+            _ => Decision.Conflict($"unknown event {callback.Event}"),
         };
         if (result.Outcome == JobActionOutcome.Done)
         {
             // Remembered durably even when nothing else changed, so a replay after a deactivation is still a duplicate.
             Remember(job, callback.CallbackId);
-            result.Effect = result.Effect == Effect.None ? Effect.Saved : result.Effect;
+            result = result.Effect == Effect.None ? result with { Effect = Effect.Saved } : result;
         }
 
         return result;
     }
 
     /// <summary>GitHub says a run completed. Only a failed end of the current, unfinished run changes anything.</summary>
-    public static (JobActionOutcome Outcome, string? Reason, Effect Effect) RunCompleted(
+    public static Decision RunCompleted(
         JobState job, string runId, string conclusion, string deliveryId, JobsOptions options, DateTimeOffset now)
     {
         if (job.SeenMessageIds.Contains(deliveryId))
         {
-            return (JobActionOutcome.Duplicate, null, Effect.None);
+            return Decision.Duplicate;
         }
 
         var current = job.ClaimedBy ?? job.RunId;
         if (current != runId || job.Status is not (JobStatus.Dispatched or JobStatus.Provisioning))
         {
-            return (JobActionOutcome.Ignored, $"run {runId} is not the current run of a live attempt", Effect.None);
+            return Decision.Ignored($"run {runId} is not the current run of a live attempt");
         }
 
         if (conclusion is not ("failure" or "cancelled" or "timed_out"))
         {
-            return (JobActionOutcome.Ignored, $"conclusion {conclusion} needs no action", Effect.None);
+            return Decision.Ignored($"conclusion {conclusion} needs no action");
         }
 
         Remember(job, deliveryId);
         var retried = JobStateMachine.RetryOrFail(job, JobActor.Github,
             $"GitHub reports run {runId} {conclusion.Replace('_', ' ')} before it reported an end", options.MaxAttempts, now, $"run {runId}");
-        return (JobActionOutcome.Done, null, retried ? Effect.NewAttempt : Effect.Ended);
+        return Decision.Done(retried ? Effect.NewAttempt : Effect.Ended);
     }
 
     /// <summary>
@@ -109,19 +120,19 @@ public static class JobCallbacks
         return JobStateMachine.RetryOrFail(job, JobActor.System, stalled, options.MaxAttempts, now) ? Effect.NewAttempt : Effect.Ended;
     }
 
-    private static (JobActionOutcome, string?, Effect) Claim(JobState job, WorkflowCallback callback, string run, DateTimeOffset now)
+    private static Decision Claim(JobState job, WorkflowCallback callback, string run, DateTimeOffset now)
     {
         if (job.Status == JobStatus.Provisioning)
         {
             return job.ClaimedBy == callback.RunId
-                ? (JobActionOutcome.Done, null, Effect.None)
-                : Conflict($"attempt {job.Attempt} is already claimed by run {job.ClaimedBy ?? "unknown"}");
+                ? Decision.Done(Effect.None)
+                : Decision.Conflict($"attempt {job.Attempt} is already claimed by run {job.ClaimedBy ?? "unknown"}");
         }
 
         if (!JobStateMachine.TryMove(job, JobStatus.Provisioning, JobActor.Github,
                 $"run {run} claimed attempt {job.Attempt}", now, $"run {run}"))
         {
-            return Conflict($"a {Name(job.Status)} job cannot be claimed");
+            return Decision.Conflict($"a {Name(job.Status)} job cannot be claimed");
         }
 
         job.ClaimedBy = callback.RunId;
@@ -130,32 +141,32 @@ public static class JobCallbacks
         job.RunUrl = callback.RunUrl ?? job.RunUrl;
         job.LastHeartbeatAt = now;
         job.NextDispatchAt = null;
-        return (JobActionOutcome.Done, null, Effect.Saved);
+        return Decision.Done(Effect.Saved);
     }
 
-    private static (JobActionOutcome, string?, Effect) Heartbeat(JobState job, WorkflowCallback callback, DateTimeOffset now)
+    private static Decision Heartbeat(JobState job, WorkflowCallback callback, DateTimeOffset now)
     {
         if (job.Status != JobStatus.Provisioning)
         {
-            return Conflict($"a {Name(job.Status)} job takes no heartbeat: claim it first");
+            return Decision.Conflict($"a {Name(job.Status)} job takes no heartbeat: claim it first");
         }
 
         if (job.ClaimedBy != callback.RunId)
         {
-            return Conflict($"attempt {job.Attempt} is claimed by run {job.ClaimedBy ?? "unknown"}, not {callback.RunId ?? "an unnamed run"}");
+            return Decision.Conflict($"attempt {job.Attempt} is claimed by run {job.ClaimedBy ?? "unknown"}, not {callback.RunId ?? "an unnamed run"}");
         }
 
         job.LastHeartbeatAt = now;
         job.UpdatedAt = now;
         job.Version++;
-        return (JobActionOutcome.Done, null, Effect.Saved);
+        return Decision.Done(Effect.Saved);
     }
 
-    private static (JobActionOutcome, string?, Effect) Complete(JobState job, WorkflowCallback callback, string run, DateTimeOffset now)
+    private static Decision Complete(JobState job, WorkflowCallback callback, string run, DateTimeOffset now)
     {
         if (job.Status != JobStatus.Provisioning || job.ClaimedBy != callback.RunId)
         {
-            return Conflict(job.Status == JobStatus.Provisioning
+            return Decision.Conflict(job.Status == JobStatus.Provisioning
                 ? $"attempt {job.Attempt} is claimed by run {job.ClaimedBy ?? "unknown"}"
                 : $"a {Name(job.Status)} job cannot complete: claim it first");
         }
@@ -164,16 +175,15 @@ public static class JobCallbacks
         job.LastError = null;
         JobStateMachine.TryMove(job, JobStatus.Succeeded, JobActor.Github,
             callback.Message is { Length: > 0 } message ? $"run {run} completed: {message}" : $"run {run} completed", now, $"run {run}");
-        return (JobActionOutcome.Done, null, Effect.Ended);
+        return Decision.Done(Effect.Ended);
     }
 
-    private static (JobActionOutcome, string?, Effect) FailRun(
-        JobState job, WorkflowCallback callback, string run, JobsOptions options, DateTimeOffset now)
+    private static Decision FailRun(JobState job, WorkflowCallback callback, string run, JobsOptions options, DateTimeOffset now)
     {
         var claimedByOther = job.Status == JobStatus.Provisioning && job.ClaimedBy != callback.RunId;
         if (claimedByOther || job.Status is not (JobStatus.Provisioning or JobStatus.Dispatched or JobStatus.Queued))
         {
-            return Conflict(claimedByOther
+            return Decision.Conflict(claimedByOther
                 ? $"attempt {job.Attempt} is claimed by run {job.ClaimedBy ?? "unknown"}"
                 : $"a {Name(job.Status)} job cannot fail");
         }
@@ -182,14 +192,12 @@ public static class JobCallbacks
         if (callback.Retryable)
         {
             var retried = JobStateMachine.RetryOrFail(job, JobActor.Github, why, options.MaxAttempts, now, $"run {run}");
-            return (JobActionOutcome.Done, null, retried ? Effect.NewAttempt : Effect.Ended);
+            return Decision.Done(retried ? Effect.NewAttempt : Effect.Ended);
         }
 
         JobStateMachine.Fail(job, JobActor.Github, why, now, $"run {run}");
-        return (JobActionOutcome.Done, null, Effect.Ended);
+        return Decision.Done(Effect.Ended);
     }
-
-    private static (JobActionOutcome, string?, Effect) Conflict(string reason) => (JobActionOutcome.Conflict, reason, Effect.None);
 
     private static void Remember(JobState job, string id)
     {

@@ -141,6 +141,22 @@ public static class JobStateMachine
         state.LastHeartbeatAt = null;
     }
 
+    /// <summary>Why an operator may not cancel the job now (it has ended); null when they may.</summary>
+    public static string? WhyNotCancel(JobState state) => IsTerminal(state.Status) ? $"the job is already {Name(state.Status)}" : null;
+
+    /// <summary>Why an operator may not retry the job now: only a failed or cancelled job may, once its user's slot is free.</summary>
+    public static string? WhyNotRetry(JobState state) => state switch
+    {
+        { Status: not (JobStatus.Failed or JobStatus.Cancelled) } => $"only a failed or cancelled job can be retried; this one is {Name(state.Status)}",
+        { SlotReleasePending: true } => "the job is still freeing its user's slot; retry in a moment",
+        _ => null,
+    };
+
+    /// <summary>An operator's retry: a new attempt, <c>queued</c> if the user's slot admitted it, else <c>waiting</c>.</summary>
+    public static bool Retry(JobState state, bool admitted, string actorName, string reason, DateTimeOffset now) =>
+        TryMove(state, admitted ? JobStatus.Queued : JobStatus.Waiting, JobActor.Operator,
+            admitted ? reason : $"{reason}; user {state.UserId} has a job in progress", now, actorName);
+
     /// <summary>
     /// The attempt ended without success but may be retried: a new attempt (queued) while attempts remain, else failed.
     /// Returns true when a new attempt starts.
@@ -157,6 +173,8 @@ public static class JobStateMachine
         Fail(state, actor, state.Attempt >= maxAttempts ? $"{why} (attempt {state.Attempt} of {maxAttempts})" : why, now, actorName);
         return false;
     }
+
+    private static string Name(JobStatus status) => status.ToString().ToLowerInvariant();
 
     private static void Append(JobState state, JobStatus? from, JobStatus to, JobActor actor, string reason, DateTimeOffset now, string? actorName = null)
     {

@@ -52,6 +52,10 @@ public sealed class JobTelemetry
         return span;
     }
 
+    /// <summary>The parent of a later activation's dispatch spans: the call a job's stored traceparent names, or none.</summary>
+    public static ActivityContext Origin(string? traceParent) =>
+        ActivityContext.TryParse(traceParent, null, out var origin) ? origin : default;
+
     /// <summary>Counts one dispatch request by its result and puts the result on its span.</summary>
     public void Dispatched(Activity? span, DispatchOutcome outcome)
     {

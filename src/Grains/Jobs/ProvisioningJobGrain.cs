@@ -5,18 +5,17 @@ using Provisioning.Grains.Dispatch;
 using Provisioning.Grains.ReadModel;
 using Provisioning.Jobs;
 using Provisioning.Users;
+using ReminderRule = Provisioning.Grains.Jobs.JobSchedule.ReminderRule;
 
 namespace Provisioning.Grains.Jobs;
 
 /// <summary>
-/// One paid checkout's provisioning job (key: the Stripe event id). It persists its state, projects every change into
-/// the read model, dispatches the workflow when queued, and frees its user's slot when it ends. Whatever it still owes
-/// (a dispatch, a slot release, the watch over its run) is kept durable by a reminder registered before the work starts;
-/// a grain timer does the short waits of a live activation. The reminder ticks every <see cref="DispatchOptions.ReminderPeriod"/>
-/// while a dispatch or a slot release is owed; once the dispatch is recorded, and while the run is only watched, its next
-/// tick is put off to the run's claim or heartbeat deadline, so thousands of dispatched jobs waiting for runners cost
-/// nothing until a deadline passes. It is placed on the silo of the event grain that creates it (prefer-local), so
-/// ingesting a checkout crosses no silo boundary between the two.
+/// One paid checkout's provisioning job (key: the Stripe event id), step by step: created or promoted through its user's
+/// slot, dispatched off the caller's path, followed through its run's callbacks and the watchdog, ended with its user's slot
+/// freed. Whatever it still owes is kept durable by a reminder registered before the work starts, when <see cref="JobSchedule"/>
+/// says; a grain timer does the short waits of a live activation. ProvisioningJobGrain.Durability.cs holds how a step is made
+/// durable. It is placed on the silo of the event grain that creates it (prefer-local), so ingesting a checkout crosses no
+/// silo boundary between the two.
 /// </summary>
 [Orleans.Placement.PreferLocalPlacement]
 public sealed partial class ProvisioningJobGrain(
@@ -29,17 +28,14 @@ public sealed partial class ProvisioningJobGrain(
     JobTelemetry telemetry,
     ILogger<ProvisioningJobGrain> logger) : Grain, IProvisioningJobGrain, IRemindable
 {
-    private const string OwedWorkReminder = "owed-work";
-    private long _projectedVersion = -1;
-    private DateTimeOffset? _reminderTicksBy;
-    private int? _firstRequestCountedForAttempt;
     private IGrainTimer? _dispatchTimer;
-    private int _recordedTransitions;
     private ActivityContext _dispatchOrigin;
 
     private string JobId => this.GetPrimaryKeyString();
 
     private JobState Job => state.State;
+
+    private JobSchedule Schedule => new(dispatchOptions.Value, jobsOptions.Value);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -49,25 +45,9 @@ public sealed partial class ProvisioningJobGrain(
             return;
         }
 
-        if (Job.DispatchTraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, out var origin))
-        {
-            _dispatchOrigin = origin;
-        }
-
-        // Repair a projection that fell behind (a crash between the state write and the projection).
-        try
-        {
-            await ProjectAsync();
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
-        {
-            LogProjectionDeferred(logger, JobId, ex.Message);
-        }
-
-        if (Job.Status == JobStatus.Queued)
-        {
-            ScheduleDispatch();
-        }
+        _dispatchOrigin = JobTelemetry.Origin(Job.DispatchTraceParent);
+        await RepairProjectionAsync();
+        ScheduleDispatch();
     }
 
     public async Task<JobSnapshot> CreateAsync(NewJob job)
@@ -78,13 +58,12 @@ public sealed partial class ProvisioningJobGrain(
         }
 
         FollowCaller();
-
         if (!Job.Created)
         {
             var admission = await GrainFactory.GetGrain<IUserGrain>(job.UserId).AdmitAsync(JobId);
             JobStateMachine.Create(Job, job, admission.Admitted, time.GetUtcNow());
             await SaveQueuedAsync();
-            LogCreated(logger, JobId, job.UserId, Job.Status);
+            JobLog.LogCreated(logger, JobId, job.UserId, Job.Status);
         }
         else if (_projectedVersion < Job.Version)
         {
@@ -105,11 +84,10 @@ public sealed partial class ProvisioningJobGrain(
         }
 
         FollowCaller();
-
         if (JobStateMachine.TryMove(Job, JobStatus.Queued, JobActor.System, "the user's previous job ended", time.GetUtcNow()))
         {
             await SaveQueuedAsync();
-            LogPromoted(logger, JobId, Job.UserId);
+            JobLog.LogPromoted(logger, JobId, Job.UserId);
         }
 
         await EnsureOwedWorkIsDurableAsync();
@@ -123,9 +101,9 @@ public sealed partial class ProvisioningJobGrain(
             return NotFound();
         }
 
-        if (JobStateMachine.IsTerminal(Job.Status))
+        if (JobStateMachine.WhyNotCancel(Job) is { } refusal)
         {
-            return Result(JobActionOutcome.Conflict, $"the job is already {Job.Status.ToString().ToLowerInvariant()}");
+            return Result(JobActionOutcome.Conflict, refusal);
         }
 
         await EndAsync(() => JobStateMachine.TryMove(Job, JobStatus.Cancelled, actor, reason, time.GetUtcNow(), actorName));
@@ -139,63 +117,33 @@ public sealed partial class ProvisioningJobGrain(
             return NotFound();
         }
 
-        if (Job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+        if (JobStateMachine.WhyNotRetry(Job) is { } refusal)
         {
-            return Result(JobActionOutcome.Conflict, $"only a failed or cancelled job can be retried; this one is {Job.Status.ToString().ToLowerInvariant()}");
-        }
-
-        if (Job.SlotReleasePending)
-        {
-            return Result(JobActionOutcome.Conflict, "the job is still freeing its user's slot; retry in a moment");
+            return Result(JobActionOutcome.Conflict, refusal);
         }
 
         FollowCaller();
         var admission = await GrainFactory.GetGrain<IUserGrain>(Job.UserId).AdmitAsync(JobId);
-        var to = admission.Admitted ? JobStatus.Queued : JobStatus.Waiting;
-        var why = admission.Admitted ? reason : $"{reason}; user {Job.UserId} has a job in progress";
-        JobStateMachine.TryMove(Job, to, JobActor.Operator, why, time.GetUtcNow(), actorName);
-        await SaveAsync(registerOwedReminder: true);
+        JobStateMachine.Retry(Job, admission.Admitted, actorName, reason, time.GetUtcNow());
+        await SaveAsync(ReminderRule.WakeInTime);
         await EnsureOwedWorkIsDurableAsync();
         return Result(JobActionOutcome.Done);
     }
 
-    public async Task<JobActionResult> HandleCallbackAsync(WorkflowCallback callback)
-    {
-        if (!Job.Created)
-        {
-            return NotFound();
-        }
+    public async Task<JobActionResult> HandleCallbackAsync(WorkflowCallback callback) =>
+        Job.Created ? await FollowAsync(JobCallbacks.Apply(Job, callback, jobsOptions.Value, time.GetUtcNow())) : NotFound();
 
-        var (outcome, reason, effect) = JobCallbacks.Apply(Job, callback, jobsOptions.Value, time.GetUtcNow());
-        await ApplyEffectAsync(effect);
-        return Result(outcome, reason);
-    }
-
-    public async Task<JobActionResult> HandleRunCompletedAsync(string runId, string conclusion, string deliveryId)
-    {
-        if (!Job.Created)
-        {
-            return NotFound();
-        }
-
-        var (outcome, reason, effect) = JobCallbacks.RunCompleted(Job, runId, conclusion, deliveryId, jobsOptions.Value, time.GetUtcNow());
-        await ApplyEffectAsync(effect);
-        return Result(outcome, reason);
-    }
+    public async Task<JobActionResult> HandleRunCompletedAsync(string runId, string conclusion, string deliveryId) =>
+        Job.Created ? await FollowAsync(JobCallbacks.RunCompleted(Job, runId, conclusion, deliveryId, jobsOptions.Value, time.GetUtcNow())) : NotFound();
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // Ticks can be missed or repeated: each one does only what the durable state says is still owed. Whatever this
-        // reminder was registered as, it now ticks every period.
-        _reminderTicksBy = time.GetUtcNow() + dispatchOptions.Value.ReminderPeriod;
-        if (Job.Status == JobStatus.Queued)
-        {
-            await DispatchIfDueAsync();
-        }
-
+        // Ticks can be missed or repeated: each one does only what the durable state says is still owed.
+        ReminderTicked();
+        await DispatchIfDueAsync();
         if (JobCallbacks.Watch(Job, jobsOptions.Value, time.GetUtcNow()) is { } stalled)
         {
-            LogStalled(logger, JobId, Job.History[^1].Reason);
+            JobLog.LogStalled(logger, JobId, Job.History[^1].Reason);
             await ApplyEffectAsync(stalled);
         }
 
@@ -204,14 +152,15 @@ public sealed partial class ProvisioningJobGrain(
             await ReleaseSlotAsync();
         }
 
-        if (!OwesWork())
-        {
-            await ForgetReminderAsync();
-        }
-        else
-        {
-            await EnsureReminderAsync(putOffToDeadline: true);
-        }
+        await ScheduleReminderAsync(ReminderRule.PutOffToDeadline);
+        await ScheduleReminderAsync(ReminderRule.ForgetWhenNothingOwed);
+    }
+
+    /// <summary>Does what a callback or run event decided, then answers it.</summary>
+    private async Task<JobActionResult> FollowAsync(JobCallbacks.Decision decision)
+    {
+        await ApplyEffectAsync(decision.Effect);
+        return Result(decision.Outcome, decision.Reason);
     }
 
     /// <summary>Persists what a callback, run event or the watchdog changed, and does what follows from it.</summary>
@@ -221,12 +170,12 @@ public sealed partial class ProvisioningJobGrain(
         {
             case JobCallbacks.Effect.Saved:
                 // A claim brings the heartbeat deadline, which may come before the claim deadline the reminder waits for.
-                await SaveAsync(registerOwedReminder: true);
+                await SaveAsync(ReminderRule.WakeInTime);
                 break;
             case JobCallbacks.Effect.NewAttempt:
                 FollowCaller();
                 _dispatchTimer?.Dispose();
-                await SaveAsync(registerOwedReminder: true);
+                await SaveAsync(ReminderRule.WakeInTime);
                 await EnsureOwedWorkIsDurableAsync();
                 break;
             case JobCallbacks.Effect.Ended:
@@ -239,55 +188,20 @@ public sealed partial class ProvisioningJobGrain(
 
     private static JobActionResult NotFound() => new(JobActionOutcome.NotFound, null, "no job has this id");
 
-    /// <summary>Registers the reminder before any owed work starts, then starts what is due now.</summary>
-    private async Task EnsureOwedWorkIsDurableAsync()
-    {
-        if (!OwesWork())
-        {
-            return;
-        }
-
-        await EnsureReminderAsync();
-        if (Job.Status == JobStatus.Queued)
-        {
-            ScheduleDispatch();
-        }
-    }
-
-    /// <summary>
-    /// Makes sure the reminder wakes the job by the time its owed work needs it: within a period while a dispatch or a slot
-    /// release is owed (or, with <paramref name="slotRelease"/>, about to be), by the deadline while a run is watched. Writes
-    /// only when the registered reminder would wake it too late; with <paramref name="putOffToDeadline"/> (after a tick), it
-    /// also puts the next tick off to a watch deadline more than a period away.
-    /// </summary>
-    private async Task EnsureReminderAsync(bool slotRelease = false, bool putOffToDeadline = false)
-    {
-        var now = time.GetUtcNow();
-        var period = dispatchOptions.Value.ReminderPeriod;
-        var deadline = slotRelease ? null : WatchDeadline();
-        var putOff = deadline is { } at && at - now > period;
-        if (_reminderTicksBy is { } ticksBy && ticksBy <= (deadline ?? now + period) && !(putOffToDeadline && putOff))
-        {
-            return;
-        }
-
-        var due = putOff ? deadline!.Value - now : period;
-        await this.RegisterOrUpdateReminder(OwedWorkReminder, due, period);
-        _reminderTicksBy = now + due;
-    }
-
-    /// <summary>When the watchdog must look at the run next (<see cref="JobCallbacks.WatchDeadline"/>); null while other work is owed.</summary>
-    private DateTimeOffset? WatchDeadline() => Job.SlotReleasePending ? null : JobCallbacks.WatchDeadline(Job, jobsOptions.Value);
-
-    /// <summary>Runs the next dispatch request off the caller's path, when it is due.</summary>
+    /// <summary>Runs a queued job's next dispatch request off the caller's path, when it is due.</summary>
     private void ScheduleDispatch()
     {
-        var due = Job.NextDispatchAt is { } at ? at - time.GetUtcNow() : TimeSpan.Zero;
+        if (Job.Status != JobStatus.Queued)
+        {
+            return;
+        }
+
+        var due = JobSchedule.DispatchWait(Job, time.GetUtcNow());
         _dispatchTimer?.Dispose();
         _dispatchTimer = this.RegisterGrainTimer(
             static (grain, cancellationToken) => grain.DispatchIfDueAsync(),
             this,
-            new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     private async Task DispatchIfDueAsync()
@@ -298,22 +212,13 @@ public sealed partial class ProvisioningJobGrain(
             return;
         }
 
-        if (Job.NextDispatchAt is { } notBefore && notBefore > now)
+        if (JobSchedule.DispatchWait(Job, now) > TimeSpan.Zero)
         {
             ScheduleDispatch();
             return;
         }
 
-        if (_firstRequestCountedForAttempt == Job.Attempt)
-        {
-            _firstRequestCountedForAttempt = null;
-        }
-        else
-        {
-            JobStateMachine.BeginDispatchTry(Job, now);
-            await state.WriteOrReloadAsync(this);
-        }
-
+        await CountDispatchTryAsync(now);
         var request = new DispatchRequest(JobId, Job.AgentId, Job.Region, Job.Attempt);
         using var span = JobTelemetry.StartDispatch(JobId, Job.Attempt, Job.DispatchTries, _dispatchOrigin);
         var outcome = await dispatcher.DispatchAsync(request, CancellationToken.None);
@@ -324,43 +229,25 @@ public sealed partial class ProvisioningJobGrain(
     private async Task RecordAsync(DispatchOutcome outcome)
     {
         var now = time.GetUtcNow();
-        var options = dispatchOptions.Value;
-        switch (outcome)
+        if (outcome is DispatchOutcome.Dispatched run)
         {
-            case DispatchOutcome.Dispatched run:
-                JobStateMachine.RecordDispatched(Job, run.RunId, run.RunApiUrl, run.RunHtmlUrl, now);
-                await SaveAsync(registerOwedReminder: true, putOffReminder: true);
-                LogDispatched(logger, JobId, Job.Attempt, Job.DispatchTries, Job.RunId);
-                if (!OwesWork())
-                {
-                    await ForgetReminderAsync();
-                }
-
-                return;
-
-            case DispatchOutcome.Permanent permanent:
-                LogDispatchFailed(logger, JobId, Job.Attempt, Job.DispatchTries, permanent.Error);
-                await EndAsync(() => JobStateMachine.Fail(Job, JobActor.System, $"dispatch failed: {permanent.Error}", now));
-                return;
-
-            case DispatchOutcome.Transient or DispatchOutcome.RateLimited when Job.DispatchTries >= options.MaxTries:
-                var lastError = outcome is DispatchOutcome.Transient t ? t.Error : ((DispatchOutcome.RateLimited)outcome).Error;
-                LogDispatchFailed(logger, JobId, Job.Attempt, Job.DispatchTries, lastError);
-                await EndAsync(() => JobStateMachine.Fail(Job, JobActor.System,
-                    $"dispatch failed after {Job.DispatchTries} requests; last error: {lastError}", now));
-                return;
-
-            case DispatchOutcome.Transient transient:
-                var backoff = DispatchBackoff.Delay(Job.DispatchTries, options, Random.Shared.NextDouble());
-                JobStateMachine.RecordDispatchRetry(Job, transient.Error, now + backoff, now);
-                break;
-
-            case DispatchOutcome.RateLimited limited:
-                JobStateMachine.RecordDispatchRetry(Job, limited.Error, limited.NotBefore > now ? limited.NotBefore : now, now);
-                break;
+            JobStateMachine.RecordDispatched(Job, run.RunId, run.RunApiUrl, run.RunHtmlUrl, now);
+            await SaveAsync(ReminderRule.PutOffToDeadline);
+            JobLog.LogDispatched(logger, JobId, Job.Attempt, Job.DispatchTries, Job.RunId);
+            await ScheduleReminderAsync(ReminderRule.ForgetWhenNothingOwed);
+            return;
         }
 
-        LogDispatchRetry(logger, JobId, Job.Attempt, Job.DispatchTries, Job.LastError, Job.NextDispatchAt);
+        var retry = Schedule.AfterFailedDispatch(Job, outcome, Random.Shared.NextDouble(), now);
+        if (retry.At is not { } at)
+        {
+            JobLog.LogDispatchFailed(logger, JobId, Job.Attempt, Job.DispatchTries, retry.Error);
+            await EndAsync(() => JobStateMachine.Fail(Job, JobActor.System, retry.Why, now));
+            return;
+        }
+
+        JobStateMachine.RecordDispatchRetry(Job, retry.Error, at, now);
+        JobLog.LogDispatchRetry(logger, JobId, Job.Attempt, Job.DispatchTries, Job.LastError, Job.NextDispatchAt);
         await SaveAsync();
         ScheduleDispatch();
     }
@@ -373,14 +260,12 @@ public sealed partial class ProvisioningJobGrain(
             return;
         }
 
-        // The reminder is due within a period before the job ends, so a crash right after cannot leave the user's slot taken.
-        await EnsureReminderAsync(slotRelease: true);
-
+        await ScheduleReminderAsync(ReminderRule.WakeForSlotRelease);
         if (move())
         {
             await SaveAsync();
             var last = Job.History[^1];
-            LogEnded(logger, JobId, last.To, last.Actor, last.Reason);
+            JobLog.LogEnded(logger, JobId, last.To, last.Actor, last.Reason);
         }
         else if (_projectedVersion < Job.Version)
         {
@@ -389,10 +274,7 @@ public sealed partial class ProvisioningJobGrain(
 
         _dispatchTimer?.Dispose();
         await ReleaseSlotAsync();
-        if (!OwesWork())
-        {
-            await ForgetReminderAsync();
-        }
+        await ScheduleReminderAsync(ReminderRule.ForgetWhenNothingOwed);
     }
 
     private async Task ReleaseSlotAsync()
@@ -402,64 +284,7 @@ public sealed partial class ProvisioningJobGrain(
         await state.WriteOrReloadAsync(this);
     }
 
-    /// <summary>A live job owes its dispatch or the watchdog's checks; an ended one owes its user's slot until it is free.</summary>
-    private bool OwesWork() =>
-        Job.SlotReleasePending || Job.Status is JobStatus.Queued or JobStatus.Dispatched or JobStatus.Provisioning;
-
-    private async Task ForgetReminderAsync()
-    {
-        var reminder = await this.GetReminder(OwedWorkReminder);
-        if (reminder is not null)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        _reminderTicksBy = null;
-    }
-
-    /// <summary>
-    /// Persists a job that was just created or promoted, with its reminder. When it is queued, the first dispatch request is
-    /// counted (<see cref="JobStateMachine.BeginDispatchTry"/>) in this same write, so the request can leave without a
-    /// write of its own: one durable step less between a paid checkout and its workflow.
-    /// </summary>
-    private async Task SaveQueuedAsync()
-    {
-        var countsFirstRequest = Job.Status == JobStatus.Queued && Job.DispatchTries == 0;
-        if (countsFirstRequest)
-        {
-            JobStateMachine.BeginDispatchTry(Job, time.GetUtcNow());
-        }
-
-        await SaveAsync(registerOwedReminder: true);
-        _firstRequestCountedForAttempt = countsFirstRequest ? Job.Attempt : null;
-    }
-
-    /// <summary>
-    /// Persists the state, then projects it into the read model; reports the transitions it made durable. With
-    /// <paramref name="registerOwedReminder"/>, a job that now owes work also registers its reminder, alongside the
-    /// projection: the two are independent, so the caller (a webhook, among others) waits for the slower one, not for both.
-    /// With <paramref name="putOffReminder"/> (a dispatch just recorded), the reminder is put off to the run's deadline.
-    /// </summary>
-    private async Task SaveAsync(bool registerOwedReminder = false, bool putOffReminder = false)
-    {
-        using var span = JobTelemetry.StartTransition(JobId, Job, _recordedTransitions);
-        await state.WriteOrReloadAsync(this);
-        telemetry.Transitioned(Job, _recordedTransitions);
-        _recordedTransitions = Job.History.Count;
-        if (registerOwedReminder && OwesWork())
-        {
-            await Task.WhenAll(ProjectAsync(), EnsureReminderAsync(putOffToDeadline: putOffReminder));
-        }
-        else
-        {
-            await ProjectAsync();
-        }
-    }
-
-    /// <summary>
-    /// Remembers the trace of the call that may lead to a dispatch (a webhook, a slot freed, a retry, a new attempt), so that
-    /// the dispatch, which runs later on a timer, belongs to it.
-    /// </summary>
+    /// <summary>Remembers the trace of the call that may lead to a dispatch, so that the dispatch, which runs later on a timer, belongs to it.</summary>
     private void FollowCaller()
     {
         if (Activity.Current is { } caller)
@@ -468,35 +293,4 @@ public sealed partial class ProvisioningJobGrain(
             Job.DispatchTraceParent = caller.Id is { } id && caller.IdFormat == ActivityIdFormat.W3C ? id : null;
         }
     }
-
-    private async Task ProjectAsync()
-    {
-        var snapshot = Job.ToSnapshot(JobId);
-        await readModel.ProjectAsync(snapshot);
-        _projectedVersion = snapshot.Version;
-    }
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Job {JobId} created for user {UserId}: {Status}")]
-    private static partial void LogCreated(ILogger logger, string jobId, string userId, JobStatus status);
-
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Job {JobId} dispatched (attempt {Attempt}, request {Request}, run {RunId})")]
-    private static partial void LogDispatched(ILogger logger, string jobId, int attempt, int request, string? runId);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Job {JobId} promoted from waiting: user {UserId}'s slot is free")]
-    private static partial void LogPromoted(ILogger logger, string jobId, string userId);
-
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Job {JobId} ended {Status} by {Actor}: {Reason}")]
-    private static partial void LogEnded(ILogger logger, string jobId, JobStatus status, JobActor actor, string reason);
-
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Job {JobId}: read model not repaired on activation ({Reason}); the next change retries")]
-    private static partial void LogProjectionDeferred(ILogger logger, string jobId, string reason);
-
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Job {JobId} dispatch request {Request} of attempt {Attempt} failed: {Error}; next at {NextAt}")]
-    private static partial void LogDispatchRetry(ILogger logger, string jobId, int attempt, int request, string? error, DateTimeOffset? nextAt);
-
-    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Job {JobId}: {Reason}")]
-    private static partial void LogStalled(ILogger logger, string jobId, string reason);
-
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Job {JobId} dispatch of attempt {Attempt} failed for good after {Request} requests: {Error}")]
-    private static partial void LogDispatchFailed(ILogger logger, string jobId, int attempt, int request, string error);
 }

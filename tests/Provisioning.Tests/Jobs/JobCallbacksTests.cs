@@ -15,9 +15,9 @@ public sealed class JobCallbacksTests
 
         Assert.Equal(JobActionOutcome.Done, JobCallbacks.Apply(job, Callback(CallbackEvent.Claim, runUrl: "https://gh/run/7"), Options, T0.AddMinutes(1)).Outcome);
         Assert.Equal(JobActionOutcome.Done, JobCallbacks.Apply(job, Callback(CallbackEvent.Heartbeat), Options, T0.AddMinutes(2)).Outcome);
-        var (outcome, _, effect) = JobCallbacks.Apply(job, Callback(CallbackEvent.Complete, output: """{"endpoint":"x"}"""), Options, T0.AddMinutes(3));
+        var decision = JobCallbacks.Apply(job, Callback(CallbackEvent.Complete, output: """{"endpoint":"x"}"""), Options, T0.AddMinutes(3));
 
-        Assert.Equal((JobActionOutcome.Done, JobCallbacks.Effect.Ended), (outcome, effect));
+        Assert.Equal(JobCallbacks.Decision.Done(JobCallbacks.Effect.Ended), decision);
         Assert.Equal(JobStatus.Succeeded, job.Status);
         Assert.Equal("""{"endpoint":"x"}""", job.OutputJson);
         Assert.Equal("7", job.RunId);
@@ -37,9 +37,9 @@ public sealed class JobCallbacksTests
         JobCallbacks.Apply(job, claim, Options, T0);
         var version = job.Version;
 
-        var (outcome, _, effect) = JobCallbacks.Apply(job, claim, Options, T0.AddSeconds(1));
+        var decision = JobCallbacks.Apply(job, claim, Options, T0.AddSeconds(1));
 
-        Assert.Equal((JobActionOutcome.Duplicate, JobCallbacks.Effect.None), (outcome, effect));
+        Assert.Equal(JobCallbacks.Decision.Duplicate, decision);
         Assert.Equal(version, job.Version);
     }
 
@@ -95,9 +95,9 @@ public sealed class JobCallbacksTests
     {
         var job = Claimed();
 
-        var (_, _, effect) = JobCallbacks.Apply(job, Callback(CallbackEvent.Fail, message: "quota", retryable: true), Options, T0);
+        var decision = JobCallbacks.Apply(job, Callback(CallbackEvent.Fail, message: "quota", retryable: true), Options, T0);
 
-        Assert.Equal(JobCallbacks.Effect.NewAttempt, effect);
+        Assert.Equal(JobCallbacks.Decision.Done(JobCallbacks.Effect.NewAttempt), decision);
         Assert.Equal((JobStatus.Queued, 2), (job.Status, job.Attempt));
         Assert.Null(job.ClaimedBy);
         Assert.Contains("quota", job.History[^1].Reason);
@@ -111,9 +111,9 @@ public sealed class JobCallbacksTests
         JobStateMachine.RecordDispatched(job, 8, null, null, T0);
         JobCallbacks.Apply(job, Callback(CallbackEvent.Claim, attempt: 2, runId: "8"), Options, T0);
 
-        var (_, _, effect) = JobCallbacks.Apply(job, Callback(CallbackEvent.Fail, attempt: 2, runId: "8", message: "quota", retryable: true), Options, T0);
+        var decision = JobCallbacks.Apply(job, Callback(CallbackEvent.Fail, attempt: 2, runId: "8", message: "quota", retryable: true), Options, T0);
 
-        Assert.Equal(JobCallbacks.Effect.Ended, effect);
+        Assert.Equal(JobCallbacks.Decision.Done(JobCallbacks.Effect.Ended), decision);
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.Contains("attempt 2 of 2", job.LastError);
     }
@@ -160,8 +160,8 @@ public sealed class JobCallbacksTests
         var first = JobCallbacks.RunCompleted(job, "7", "failure", "delivery-1", Options, T0);
         var again = JobCallbacks.RunCompleted(job, "7", "failure", "delivery-1", Options, T0);
 
-        Assert.Equal((JobActionOutcome.Done, JobCallbacks.Effect.NewAttempt), (first.Outcome, first.Effect));
-        Assert.Equal(JobActionOutcome.Duplicate, again.Outcome);
+        Assert.Equal(JobCallbacks.Decision.Done(JobCallbacks.Effect.NewAttempt), first);
+        Assert.Equal(JobCallbacks.Decision.Duplicate, again);
         Assert.Equal(2, job.Attempt);
     }
 

@@ -96,6 +96,58 @@ public sealed class JobStateMachineTests
     }
 
     [Fact]
+    public void WhyNotCancel_LiveThenEnded_RefusesOnlyTheEndedJob()
+    {
+        var state = new JobState();
+        JobStateMachine.Create(state, Paid, true, Now);
+        Assert.Null(JobStateMachine.WhyNotCancel(state));
+
+        JobStateMachine.TryMove(state, JobStatus.Cancelled, JobActor.Operator, "customer asked", Now);
+
+        Assert.Equal("the job is already cancelled", JobStateMachine.WhyNotCancel(state));
+    }
+
+    [Theory]
+    [InlineData(JobStatus.Waiting)]
+    [InlineData(JobStatus.Queued)]
+    [InlineData(JobStatus.Dispatched)]
+    [InlineData(JobStatus.Provisioning)]
+    [InlineData(JobStatus.Succeeded)]
+    public void WhyNotRetry_NeitherFailedNorCancelled_Refuses(JobStatus status) =>
+        Assert.Equal(
+            $"only a failed or cancelled job can be retried; this one is {status.ToString().ToLowerInvariant()}",
+            JobStateMachine.WhyNotRetry(new JobState { Status = status }));
+
+    [Theory]
+    [InlineData(JobStatus.Failed)]
+    [InlineData(JobStatus.Cancelled)]
+    public void WhyNotRetry_EndedWhileItsSlotIsBeingFreed_RefusesUntilItIsFree(JobStatus status)
+    {
+        var state = new JobState { Status = status, SlotReleasePending = true };
+        Assert.Equal("the job is still freeing its user's slot; retry in a moment", JobStateMachine.WhyNotRetry(state));
+
+        state.SlotReleasePending = false;
+
+        Assert.Null(JobStateMachine.WhyNotRetry(state));
+    }
+
+    [Theory]
+    [InlineData(true, JobStatus.Queued, 2, "try again")]
+    [InlineData(false, JobStatus.Waiting, 1, "try again; user user_1 has a job in progress")]
+    public void Retry_ByAdmission_QueuedAsANewAttemptOrWaitingByTheOperator(bool admitted, JobStatus expected, int attempt, string reason)
+    {
+        var state = new JobState();
+        JobStateMachine.Create(state, Paid, true, Now);
+        JobStateMachine.Fail(state, JobActor.System, "dispatch failed", Now);
+
+        Assert.True(JobStateMachine.Retry(state, admitted, "alice", "try again", Now.AddMinutes(1)));
+
+        Assert.Equal((expected, attempt), (state.Status, state.Attempt));
+        var last = state.History[^1];
+        Assert.Equal(((JobStatus?)JobStatus.Failed, JobActor.Operator, "alice", reason), (last.From, last.Actor, last.ActorName, last.Reason));
+    }
+
+    [Fact]
     public void TryMove_BeforeCreation_ChangesNothing()
     {
         var state = new JobState();
