@@ -14,8 +14,8 @@ namespace Provisioning.Grains.Jobs;
 /// slot, dispatched off the caller's path, followed through its run's callbacks and the watchdog, ended with its user's slot
 /// freed. Whatever it still owes is kept durable by a reminder registered before the work starts, when <see cref="JobSchedule"/>
 /// says; a grain timer does the short waits of a live activation. ProvisioningJobGrain.Durability.cs holds how a step is made
-/// durable. It is placed on the silo of the event grain that creates it (prefer-local), so ingesting a checkout crosses no
-/// silo boundary between the two.
+/// durable. It is placed on the silo that processes the Stripe event creating it (prefer-local), so a checkout's processing
+/// crosses no silo boundary between the inbox and the job.
 /// </summary>
 [Orleans.Placement.PreferLocalPlacement]
 public sealed partial class ProvisioningJobGrain(
