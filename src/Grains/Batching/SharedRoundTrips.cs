@@ -35,7 +35,9 @@ public sealed class SharedRoundTrips : IAsyncDisposable
 
     /// <summary>
     /// Runs the statement that <paramref name="command"/> builds (it may be built more than once) and answers its first
-    /// row, read by <paramref name="readRow"/>, or <c>default</c> when it returns no row. <paramref name="operation"/> and
+    /// row, read by <paramref name="readRow"/>, or <c>default</c> when it returns no row. The statement must return a result
+    /// set (a query, or a write with <c>RETURNING</c>), even an empty one: a batch's results are matched to its statements in
+    /// order, and a statement without one would shift every later statement's answer. <paramref name="operation"/> and
     /// <paramref name="table"/> name it in traces.
     /// </summary>
     public async Task<T?> FirstRowAsync<T>(
@@ -53,7 +55,7 @@ public sealed class SharedRoundTrips : IAsyncDisposable
 
         try
         {
-            return (T?)await statement.Result.Task;
+            return await statement.Result.Task is T row ? row : default;
         }
         catch (Exception ex)
         {
@@ -88,7 +90,11 @@ public sealed class SharedRoundTrips : IAsyncDisposable
                     results[i] = statements[i].ReadRow(reader);
                 }
 
-                await reader.NextResultAsync();
+                if (!await reader.NextResultAsync() && i < statements.Count - 1)
+                {
+                    throw new InvalidOperationException(
+                        $"A batch of {statements.Count} statements returned {i + 1} result sets: every statement must return one (a query, or RETURNING).");
+                }
             }
         }
 
