@@ -44,3 +44,21 @@ CREATE UNIQUE INDEX IF NOT EXISTS ux_stripe_inbox_session_job
 -- The backlog, oldest first: only unprocessed rows are in it, so it stays as small as the backlog.
 CREATE INDEX IF NOT EXISTS ix_stripe_inbox_unprocessed
     ON stripe_inbox (received_at, event_id) WHERE processed_at IS NULL;
+
+-- Events recorded before the inbox existed (the former event grain's state, "stripe-event" rows of OrleansStorage, JSON)
+-- are copied in as processed, so GET /api/stripe/events and redeliveries still find them. Their raw body was not kept.
+-- A row that cannot be read this way is left where it is, with a warning: the copy must never stop a deployment.
+DO $$
+BEGIN
+    INSERT INTO stripe_inbox (event_id, type, created, livemode, source, body, received_at, outcome, creates_job, job_id,
+        subscription_id, processed_at, attempts)
+    SELECT r ->> 'EventId', r ->> 'Type', (r ->> 'Created')::timestamptz, COALESCE((r ->> 'Livemode')::boolean, false),
+        'webhook', '\x'::bytea, (r ->> 'ReceivedAt')::timestamptz, r ->> 'Outcome', false, r ->> 'JobId',
+        r ->> 'SubscriptionId', (r ->> 'ReceivedAt')::timestamptz, 1
+    FROM (SELECT convert_from(PayloadBinary, 'UTF8')::jsonb -> 'Record' AS r
+          FROM OrleansStorage WHERE GrainTypeString = 'stripe-event' AND PayloadBinary IS NOT NULL) recorded
+    WHERE jsonb_typeof(r) = 'object' AND r ->> 'EventId' IS NOT NULL
+    ON CONFLICT DO NOTHING;
+EXCEPTION WHEN others THEN
+    RAISE WARNING 'Stripe events recorded before the inbox were not copied into it: %', SQLERRM;
+END $$;
