@@ -9,7 +9,8 @@ public static class GatewayMetricsExtensions
 {
     /// <summary>
     /// The shared OpenTelemetry wiring (service <c>provisioning-gateway</c>), the gateway's own instruments and spans
-    /// (<see cref="GatewayTelemetry"/>) and the jobs-by-status gauge (<see cref="JobStatusGauge"/>).
+    /// (<see cref="GatewayTelemetry"/>), the jobs-by-status gauge (<see cref="JobStatusGauge"/>) and the Stripe inbox's
+    /// backlog (<see cref="InboxBacklogGauge"/>).
     /// </summary>
     public static IHostApplicationBuilder AddGatewayTelemetry(this IHostApplicationBuilder builder)
     {
@@ -18,6 +19,7 @@ public static class GatewayMetricsExtensions
         builder.Services.TryAddSingleton<JobCountsQuery>();
         builder.Services.AddSingleton<GatewayTelemetry>();
         builder.Services.AddSingleton<JobStatusGauge>();
+        builder.Services.AddSingleton<InboxBacklogGauge>();
         return builder;
     }
 
@@ -29,6 +31,7 @@ public static class GatewayMetricsExtensions
     {
         // The gauge reports from the moment it exists: create it with the endpoint that serves it.
         _ = app.ServiceProvider.GetRequiredService<JobStatusGauge>();
+        _ = app.ServiceProvider.GetRequiredService<InboxBacklogGauge>();
         app.MapProvisioningMetrics().RequireAuthorization(OperatorAccess.ReadPolicy).ExcludeFromDescription();
         return app;
     }

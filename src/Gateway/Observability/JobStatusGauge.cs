@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Npgsql;
 using Provisioning.Gateway.Jobs;
 using Provisioning.ServiceDefaults.Telemetry;
 
@@ -17,51 +16,17 @@ public sealed class JobStatusGauge
 
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly JobCountsQuery _query;
-    private readonly TimeProvider _time;
-    private readonly ILogger<JobStatusGauge> _logger;
-    private readonly Lock _lock = new();
-    private IReadOnlyDictionary<string, int>? _counts;
-    private DateTimeOffset _readAt = DateTimeOffset.MinValue;
+    private readonly CachedReading<IReadOnlyDictionary<string, int>> _counts;
 
     public JobStatusGauge(IMeterFactory meters, JobCountsQuery query, TimeProvider time, ILogger<JobStatusGauge> logger)
     {
-        _query = query;
-        _time = time;
-        _logger = logger;
+        _counts = new(() => query.Count(QueryTimeout), CacheFor, time, reason => ObservabilityLog.JobCountsUnavailable(logger, reason));
         meters.Create(ProvisioningTelemetry.Name).CreateObservableGauge(
             "provisioning.jobs", Observe, "{job}", "Jobs in the read model, by status.");
     }
 
-    private IEnumerable<Measurement<int>> Observe()
-    {
-        var counts = Current();
-        return counts is null
-            ? []
-            : counts.Select(c => new Measurement<int>(c.Value, new KeyValuePair<string, object?>("status", c.Key))).ToArray();
-    }
-
-    private IReadOnlyDictionary<string, int>? Current()
-    {
-        lock (_lock)
-        {
-            var now = _time.GetUtcNow();
-            if (now - _readAt < CacheFor)
-            {
-                return _counts;
-            }
-
-            _readAt = now;
-            try
-            {
-                _counts = _query.Count(QueryTimeout);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                ObservabilityLog.JobCountsUnavailable(_logger, ex.Message);
-            }
-
-            return _counts;
-        }
-    }
+    private IEnumerable<Measurement<int>> Observe() =>
+        _counts.Current() is { } counts
+            ? counts.Select(c => new Measurement<int>(c.Value, new KeyValuePair<string, object?>("status", c.Key))).ToArray()
+            : [];
 }

@@ -1,8 +1,6 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Provisioning.Grains.Jobs;
 using Provisioning.StripeEvents;
 
 namespace Provisioning.Grains.StripeInbox;
@@ -24,18 +22,13 @@ public sealed partial class StripeInboxBackstop : BackgroundService
 
     public StripeInboxBackstop(
         StripeInbox inbox, StripeInboxProcessor processor, TimeProvider time, IOptions<StripeInboxOptions> options,
-        IMeterFactory meters, ILogger<StripeInboxBackstop> logger)
+        ILogger<StripeInboxBackstop> logger)
     {
         _inbox = inbox;
         _processor = processor;
         _time = time;
         _options = options.Value;
         _logger = logger;
-        var meter = meters.Create(JobTelemetry.Name);
-        meter.CreateObservableGauge("provisioning.stripe.inbox.backlog", () => _backlog?.Events ?? 0, "{event}",
-            "Stripe events stored but not processed yet.");
-        meter.CreateObservableGauge("provisioning.stripe.inbox.oldest_age", () => _backlog?.OldestAge.TotalSeconds ?? 0, "s",
-            "Age of the oldest Stripe event stored but not processed yet.");
     }
 
     /// <summary>The backlog as last measured; null before the first measurement or while the database does not answer.</summary>

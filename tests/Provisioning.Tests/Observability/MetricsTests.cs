@@ -97,6 +97,23 @@ public sealed class MetricsTests(TelemetrySystem telemetry)
     }
 
     [Fact]
+    public async Task GatewayMetrics_CheckoutWaitingInTheInbox_BacklogAndItsAgeUntilProcessed()
+    {
+        var eventId = await Inbox.InboxRows.StoreUnprocessedCheckoutAsync(
+            System.ConnectionString, StripeEventFactory.NewId("user"), heldFor: TimeSpan.FromHours(1));
+
+        var waiting = await Eventually.UntilAsync(
+            () => TelemetrySystem.ScrapeAsync(System.GatewayUrl), now => now.Sum("provisioning_stripe_inbox_backlog") >= 1,
+            Deadline, "the gateway's metrics to count the waiting event");
+        Assert.True(waiting.Has("provisioning_stripe_inbox_oldest_age_seconds"));
+
+        Assert.Equal(HttpStatusCode.OK, (await System.Http.GetAsync($"/api/jobs/{eventId}")).StatusCode);
+        await Eventually.UntilAsync(
+            () => TelemetrySystem.ScrapeAsync(System.GatewayUrl), now => now.Sum("provisioning_stripe_inbox_backlog") == 0,
+            Deadline, "the backlog to be empty once the event is processed");
+    }
+
+    [Fact]
     public async Task GatewayMetrics_RequireKeyForReads_401WithoutKeyAnd200WithKey()
     {
         // Under the read policy, like /api/jobs/counts: a gateway that needs a key for reads needs one for /metrics too.
