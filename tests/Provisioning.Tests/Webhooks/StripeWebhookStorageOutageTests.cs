@@ -43,6 +43,8 @@ public sealed class StripeWebhookStorageOutageTests
         Assert.Equal(("job-created", checkout.Id), (accepted.Outcome, accepted.JobId));
         var again = await http.DeliverAsync(checkout);
         Assert.Equal((HttpStatusCode.OK, true), (again.Status, again.Duplicate));
+        // A 200 means stored: the job follows from the stored event.
+        await http.UntilProcessedAsync(checkout.Id);
         var job = await client.GetGrain<IProvisioningJobGrain>(checkout.Id).GetAsync();
         Assert.NotNull(job);
         var creation = Assert.Single(job.History, h => h.From is null);
