@@ -21,13 +21,15 @@ echo "reliability, $profile profile, $(( $(date +%s) - started )) s in all, $(np
 
 shopt -s nullglob
 files=(.local/reliability/*.json)
+# Scenario 10 after 9, not after 1.
+[ ${#files[@]} -gt 0 ] && mapfile -t files < <(printf '%s\n' "${files[@]}" | sort -V)
 if [ ${#files[@]} -eq 0 ]; then
   echo "no figures were written (see the test output above)"
 elif command -v jq >/dev/null 2>&1; then
   {
-    echo "scenario sent requests acked jobs lost dup succeeded failed dispatches runs extra_runs recover_s duration_s violations"
-    jq -r '[.scenario, .eventsSent, .webhookRequests, .acknowledged, .jobsCreated, .lost, .duplicates, .succeeded, .failed,
-            .dispatchRequests, .runsCreated, .extraRuns, .secondsToRecover, .durationSeconds, .violations] | @tsv' "${files[@]}" | tr '\t' ' '
+    echo "scenario sent requests acked jobs lost dup unprocessed succeeded failed dispatches runs extra_runs recover_s process_s duration_s violations"
+    jq -r '[.scenario, .eventsSent, .webhookRequests, .acknowledged, .jobsCreated, .lost, .duplicates, .unprocessed, .succeeded, .failed,
+            .dispatchRequests, .runsCreated, .extraRuns, .secondsToRecover, (.secondsToProcess // "-"), .durationSeconds, .violations] | @tsv' "${files[@]}" | tr '\t' ' '
   } | column -t
   echo
   for f in "${files[@]}"; do

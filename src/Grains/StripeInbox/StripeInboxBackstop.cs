@@ -7,9 +7,10 @@ namespace Provisioning.Grains.StripeInbox;
 
 /// <summary>
 /// Runs on every silo: each <see cref="StripeInboxOptions.BackstopInterval"/> it measures the unprocessed backlog (which
-/// refuses deliveries past its bound) and takes the events whose hand-over lapsed, whatever the cause (a silo killed
-/// after the ack, a lost message, a storage error), oldest first, at most <see cref="StripeInboxOptions.BackstopBatch"/>
-/// a pass, and processes them. Silos skip each other's rows, so there is no single point; a full pass runs again at once.
+/// refuses deliveries past its bound) and, in a loop of its own, takes the events whose hand-over lapsed, whatever the
+/// cause (a silo killed after the ack, a lost message, a storage error), oldest first, at most
+/// <see cref="StripeInboxOptions.BackstopBatch"/> a pass, and processes them. Silos skip each other's rows, so there is no
+/// single point; a full pass runs again at once.
 /// </summary>
 public sealed partial class StripeInboxBackstop : BackgroundService
 {
@@ -43,14 +44,43 @@ public sealed partial class StripeInboxBackstop : BackgroundService
         return backlog;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Measures the backlog and takes lapsed events in two loops: a pass that waits on slow processing must not leave the
+    /// bound to a stale figure, and slow processing is when the bound matters.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(MeasureEachIntervalAsync(stoppingToken), TakeLapsedAsync(stoppingToken));
+
+    private async Task MeasureEachIntervalAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        do
         {
-            var full = false;
             try
             {
                 await MeasureAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The database is away: keep refusing deliveries only on a figure that is still fresh.
+                if (_backlog is { } last && _time.GetUtcNow() - last.MeasuredAt > 3 * _options.BackstopInterval)
+                {
+                    _backlog = null;
+                }
+
+                LogPassFailed(_logger, ex.Message);
+            }
+        }
+        while (await WaitIntervalAsync(stoppingToken));
+    }
+
+    private async Task TakeLapsedAsync(CancellationToken stoppingToken)
+    {
+        bool full;
+        do
+        {
+            full = false;
+            try
+            {
                 var lapsed = await _inbox.ClaimLapsedAsync(_options.BackstopBatch, _options.BackstopLease, stoppingToken);
                 if (lapsed.Count > 0)
                 {
@@ -71,26 +101,23 @@ public sealed partial class StripeInboxBackstop : BackgroundService
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // The database is away: keep refusing deliveries only on a figure that is still fresh.
-                if (_backlog is { } last && _time.GetUtcNow() - last.MeasuredAt > 3 * _options.BackstopInterval)
-                {
-                    _backlog = null;
-                }
-
                 LogPassFailed(_logger, ex.Message);
             }
+        }
+        while (!stoppingToken.IsCancellationRequested && (full || await WaitIntervalAsync(stoppingToken)));
+    }
 
-            if (!full)
-            {
-                try
-                {
-                    await Task.Delay(_options.BackstopInterval, _time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+    /// <summary>Waits one <see cref="StripeInboxOptions.BackstopInterval"/>; false once the silo is stopping.</summary>
+    private async Task<bool> WaitIntervalAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(_options.BackstopInterval, _time, stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -48,6 +48,39 @@ public sealed class InboxBacklogTests(InboxBacklogTests.SmallInbox fixture) : IC
         await System.Http.UntilProcessedAsync(checkout.Id);
     }
 
+    [Fact]
+    public async Task Delivery_BackstopPassHeldUpWhileTheBacklogReachesItsBound_StillRefused()
+    {
+        // Processing is held up: the job's read model cannot be written, so a backstop pass waits in the job grain.
+        var stall = await TableLock.TakeAsync(System.ConnectionString, "jobs");
+        var stored = new List<string>();
+        try
+        {
+            stored.Add(await InboxRows.StoreUnprocessedCheckoutAsync(System.ConnectionString, StripeEventFactory.NewId("user"), TimeSpan.FromSeconds(-1)));
+            await Eventually.UntilAsync(() => InboxRows.IsTakenByBackstopAsync(System.ConnectionString, stored[0]), Deadline, "the backstop to take the lapsed event");
+
+            // While that pass waits, a second event reaches the bound (two): a fresh measurement must see it.
+            stored.Add(await InboxRows.StoreUnprocessedCheckoutAsync(System.ConnectionString, StripeEventFactory.NewId("user"), TimeSpan.FromHours(1)));
+            await Eventually.UntilAsync(
+                async () => (await ApiJson.GetAsync(System.Http, "/api/stripe/inbox")).Body.GetProperty("full").GetBoolean(),
+                Deadline, "the inbox to measure its backlog at the bound while a backstop pass is held up");
+            var refused = await System.Http.DeliverAsync(
+                StripeEventFactory.CheckoutCompleted(StripeEventFactory.NewId("user"), StripeEventFactory.NewId("agent")));
+
+            Assert.Equal((HttpStatusCode.ServiceUnavailable, "backlog"), (refused.Status, refused.Reason));
+        }
+        finally
+        {
+            // Leave the inbox empty for the class's other tests.
+            await stall.DisposeAsync();
+            await InboxRows.LapseHandOversAsync(System.ConnectionString);
+            foreach (var eventId in stored)
+            {
+                await System.Http.UntilProcessedAsync(eventId, TimeSpan.FromSeconds(60));
+            }
+        }
+    }
+
     public sealed class SmallInbox : IAsyncLifetime
     {
         public TestSystem System { get; } = new()

@@ -29,6 +29,17 @@ public static class InboxRows
         return eventId;
     }
 
+    /// <summary>Whether a backstop pass has taken the stored event: it holds it for its own lease, well past the hand-over's.</summary>
+    public static async Task<bool> IsTakenByBackstopAsync(string connectionString, string eventId)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT claimed_until > now() + interval '10 seconds' FROM stripe_inbox WHERE event_id = $1 AND processed_at IS NULL", connection);
+        command.Parameters.Add(new() { Value = eventId });
+        return await command.ExecuteScalarAsync() is true;
+    }
+
     /// <summary>Lets every held hand-over lapse, so the backstop takes the rows at its next pass.</summary>
     public static Task LapseHandOversAsync(string connectionString) =>
         ExecuteAsync(connectionString, "UPDATE stripe_inbox SET claimed_until = now() - interval '1 second' WHERE processed_at IS NULL");

@@ -14,4 +14,14 @@ public static class Checkouts
             .Select(i => StripeEventFactory.CheckoutCompleted(userIds[i % users], $"agent-{tag}-{i}"))
             .ToArray();
     }
+
+    /// <summary>
+    /// Paid checkouts of which Stripe generated two Event objects each: the <c>checkout.session.completed</c> and a second
+    /// one with a new event id for the same session (every other one a <c>checkout.session.async_payment_succeeded</c>).
+    /// </summary>
+    public static IReadOnlyList<(StripeTestEvent First, StripeTestEvent Second)> WithSecondEventObjects(ScenarioRun run, int count, int users) =>
+        For(run, count, users)
+            .Select((first, i) => (first, StripeEventFactory.SecondEventObject(
+                first, i % 2 == 0 ? "checkout.session.completed" : "checkout.session.async_payment_succeeded")))
+            .ToArray();
 }

@@ -10,11 +10,14 @@ using Xunit.Abstractions;
 namespace Provisioning.Tests.Reliability;
 
 /// <summary>
-/// Checks DESIGN.md's invariants after a scenario, from the outside: the database (jobs, job_history), the job API (the
-/// grains), the users' slots (an Orleans client) and the Actions simulator's request and callback logs.
+/// Checks DESIGN.md's invariants after a scenario, from the outside: the database (stripe_inbox, jobs, job_history), the
+/// job API (the grains), the users' slots (an Orleans client) and the Actions simulator's request and callback logs.
 /// <list type="bullet">
-/// <item>I1: every event answered 2xx has its job, in the grain and in the read model, and its event record says so.</item>
-/// <item>I2: at most one job per event id; no job of the scenario's users that no sent event explains.</item>
+/// <item>I1: every event answered 2xx has its inbox row and its job, in the grain and in the read model, and its event
+/// record says so; an event stored as <c>duplicate of X</c> (only possible when the scenario sent another Event object X
+/// for its checkout session) has no job of its own, and X's job exists.</item>
+/// <item>I2: at most one job per event id and at most one job per checkout session; no job of the scenario's users that
+/// no sent event explains.</item>
 /// <item>I3: per job attempt at most one run's claim accepted, at most one run completes the job; every run the history
 /// names was created by a dispatch of that job; dispatches carry only the job's attempts, each attempt that ran was
 /// dispatched, and no dispatch came before a rate limit's <c>retry-after</c>.</item>
@@ -22,7 +25,11 @@ namespace Provisioning.Tests.Reliability;
 /// intervals in which their runs' callbacks were accepted.</item>
 /// <item>I5: within the settle bound after the fault healed, every job is in its expected (terminal) status, the read model
 /// agrees with the grain, and every user's slot is free.</item>
+/// <item>I6: within the same bound, every acknowledged event is processed (its row's <c>processed_at</c>, and
+/// <c>processed: true</c> on <c>GET /api/stripe/events/{id}</c>), and what it leads to exists.</item>
 /// </list>
+/// The inbox is read from the database before any <c>GET /api/jobs/{id}</c> of a job that has no row yet: that request
+/// carries out a stored checkout itself, which would hide a backstop that never did.
 /// Every violation is collected, the figures are written (also when something failed), then the test fails listing all.
 /// </summary>
 public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output, ReliabilityProfile profile)
@@ -42,7 +49,7 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
         var (settled, jobs, recoveredAt) = await SettleAsync(run, sent);
         if (!settled.Ok)
         {
-            violations.Add($"I5: not settled within {profile.SettleTimeout.TotalSeconds:0} s of the fault healing: {settled.Why}");
+            violations.Add($"I5/I6: not settled within {profile.SettleTimeout.TotalSeconds:0} s of the fault healing: {settled.Why}");
         }
 
         if (ExitedProcesses() is { Length: > 0 } exited)
@@ -51,27 +58,37 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
             Assert.Fail($"{run.Name}: a process of the system exited without being killed by the scenario, so nothing more can be checked:\n{exited}");
         }
 
+        var inbox = await InboxRecords.ReadAsync(system.ConnectionString, sent);
+        var unprocessed = CheckProcessed(acknowledged, inbox, violations);
+        var lastProcessedAt = acknowledged.Select(id => inbox.GetValueOrDefault(id)?.ProcessedAt).Max();
+
         var requests = (await system.Simulator.GetRequestsAsync()).Where(r => r.JobId is not null && jobs.ContainsKey(r.JobId)).ToList();
         var dispatches = requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/dispatches", StringComparison.Ordinal)).ToList();
         var callbacks = (await system.Simulator.GetCallbacksAsync()).Where(c => c.JobId is not null && jobs.ContainsKey(c.JobId)).ToList();
 
-        CheckNoLoss(run, acknowledged, jobs, violations);
-        await CheckEventRecordsAsync(acknowledged, violations);
-        var duplicates = await CheckOneJobPerEventAsync(run, sent, violations);
+        var lost = CheckNoLoss(run, acknowledged, inbox, jobs, violations);
+        await CheckEventRecordsAsync(run, acknowledged, inbox, violations);
+        var duplicates = await CheckOneJobPerEventAsync(run, sent, inbox, violations);
         CheckRuns(jobs, dispatches, callbacks, violations);
         CheckUsers(jobs, callbacks, violations);
         CheckExpectations(run, jobs, violations);
 
+        if (run.AfterSettled is { } afterSettled)
+        {
+            await afterSettled();
+        }
+
         var runsCreated = dispatches.Count(d => d.RunId is not null);
         var figures = new ScenarioFigures(
             run.Name, profile.Name, sent.Count, run.Deliveries.Requests, acknowledged.Count, run.Deliveries.AnswerCounts,
-            jobs.Count, acknowledged.Count(id => !jobs.ContainsKey(id)), duplicates,
+            jobs.Count, lost, duplicates, unprocessed,
             jobs.Values.Count(j => j.Status == "succeeded"), jobs.Values.Count(j => j.Status == "failed"),
             dispatches.Count, runsCreated,
             runsCreated - jobs.Values.Sum(j => dispatches.Where(d => d.JobId == j.JobId && d.RunId is not null)
                 .Select(d => Attempt(d)).Distinct().Count()),
             callbacks.Count,
             Math.Round(Math.Max(0, (recoveredAt - healedAt).TotalSeconds), 1),
+            unprocessed == 0 && lastProcessedAt is { } processedAt ? Math.Round(Math.Max(0, (processedAt - healedAt).TotalSeconds), 1) : null,
             Math.Round((DateTimeOffset.UtcNow - run.StartedAt).TotalSeconds, 1),
             violations.Count, run.Figures, ScenarioFigures.DescribeMachine(), DateTimeOffset.UtcNow);
         await figures.WriteAsync();
@@ -86,7 +103,10 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
         return figures;
     }
 
-    /// <summary>Waits until every acknowledged event has its job and every job of the scenario is settled; returns the grains' view.</summary>
+    /// <summary>
+    /// Waits until every acknowledged event is stored and processed and has its job, and every job of the scenario is
+    /// settled; returns the grains' view.
+    /// </summary>
     private async Task<(Observation Result, Dictionary<string, ApiJob> Jobs, DateTimeOffset At)> SettleAsync(ScenarioRun run, IReadOnlyList<string> sent)
     {
         var clock = Stopwatch.StartNew();
@@ -125,8 +145,24 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
 
     private async Task<(Observation, Dictionary<string, ApiJob>)> ObserveAsync(ScenarioRun run, IReadOnlyList<string> sent)
     {
+        // The inbox first, straight from the database: nothing below may carry out an event a backstop still owes.
+        var acknowledged = run.Deliveries.AcknowledgedIds;
+        var inbox = await InboxRecords.ReadAsync(system.ConnectionString, sent);
+        var unstored = acknowledged.Where(id => !inbox.ContainsKey(id)).ToList();
+        if (unstored.Count > 0)
+        {
+            return (new Observation(false, $"{unstored.Count} acknowledged events without an inbox row, e.g. {unstored[0]}"), []);
+        }
+
+        var unprocessed = acknowledged.Select(id => inbox[id]).Where(r => !r.Processed).ToList();
+        if (unprocessed.Count > 0)
+        {
+            var r = unprocessed[0];
+            return (new Observation(false, $"{unprocessed.Count} acknowledged events not processed, e.g. {r.EventId} ({r.Attempts} attempts, last error {r.LastError ?? "none"})"), []);
+        }
+
         var rows = await ReadRowsAsync(sent);
-        var missing = run.Deliveries.AcknowledgedIds.Where(id => !rows.ContainsKey(id)).ToList();
+        var missing = acknowledged.Where(id => !rows.ContainsKey(JobOf(id, inbox))).ToList();
         if (missing.Count > 0)
         {
             return (new Observation(false, $"{missing.Count} acknowledged events without a job row, e.g. {missing[0]}"), []);
@@ -204,19 +240,70 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
         return new Dictionary<string, ApiJob>(jobs);
     }
 
-    /// <summary>I1: an acknowledged event is never lost.</summary>
-    private static void CheckNoLoss(ScenarioRun run, IReadOnlyList<string> acknowledged, Dictionary<string, ApiJob> jobs, List<string> violations)
+    /// <summary>The job an event leads to: its own (the job id is the event id), or the first event's for a duplicate.</summary>
+    private static string JobOf(string eventId, Dictionary<string, InboxRecord> inbox) =>
+        inbox.GetValueOrDefault(eventId)?.DuplicateOf ?? eventId;
+
+    /// <summary>I6: every acknowledged event is processed. Returns how many are not.</summary>
+    private static int CheckProcessed(IReadOnlyList<string> acknowledged, Dictionary<string, InboxRecord> inbox, List<string> violations)
     {
-        foreach (var id in acknowledged.Where(id => !jobs.ContainsKey(id)))
+        var unprocessed = 0;
+        foreach (var id in acknowledged)
         {
-            var answers = string.Join(',', run.Deliveries.Events.Single(e => e.EventId == id).Answers);
-            violations.Add($"I1: event {id} was acknowledged (answers {answers}) but has no job");
+            if (inbox.GetValueOrDefault(id) is not { } row)
+            {
+                unprocessed++;
+                continue; // I1 reports the missing row.
+            }
+
+            if (!row.Processed)
+            {
+                unprocessed++;
+                violations.Add($"I6: acknowledged event {id} ({row.Outcome}) is not processed: {row.Attempts} attempts, last error {row.LastError ?? "none"}");
+            }
         }
+
+        return unprocessed;
     }
 
-    /// <summary>I1 again, from the event's own grain: an acknowledged event is recorded as having created its job.</summary>
-    private async Task CheckEventRecordsAsync(IReadOnlyList<string> acknowledged, List<string> violations)
+    /// <summary>
+    /// I1: an acknowledged event is never lost: it has its inbox row and its job (for a duplicate, the first event's job).
+    /// Returns how many are lost.
+    /// </summary>
+    private static int CheckNoLoss(
+        ScenarioRun run, IReadOnlyList<string> acknowledged, Dictionary<string, InboxRecord> inbox, Dictionary<string, ApiJob> jobs, List<string> violations)
     {
+        var lost = 0;
+        foreach (var id in acknowledged)
+        {
+            var answers = string.Join(',', run.Deliveries.Events.Single(e => e.EventId == id).Answers);
+            if (!inbox.ContainsKey(id))
+            {
+                lost++;
+                violations.Add($"I1: event {id} was acknowledged (answers {answers}) but has no inbox row");
+            }
+            else if (JobOf(id, inbox) is var jobId && !jobs.ContainsKey(jobId))
+            {
+                lost++;
+                violations.Add(jobId == id
+                    ? $"I1: event {id} was acknowledged (answers {answers}) but has no job"
+                    : $"I1: event {id} was acknowledged (answers {answers}) as a duplicate of {jobId}, whose job does not exist");
+            }
+        }
+
+        return lost;
+    }
+
+    /// <summary>
+    /// I1 and I6 again, through the API (<c>GET /api/stripe/events/{id}</c>): an acknowledged event is recorded as having
+    /// created its job and as processed. The one exception: an event whose checkout session the scenario also sent another
+    /// Event object for may be recorded as <c>duplicate of</c> that other event, which created the session's job; it then
+    /// has no job of its own.
+    /// </summary>
+    private async Task CheckEventRecordsAsync(
+        ScenarioRun run, IReadOnlyList<string> acknowledged, Dictionary<string, InboxRecord> inbox, List<string> violations)
+    {
+        var sessionOf = run.Deliveries.Events.ToDictionary(e => e.EventId, e => e.CheckoutSessionId, StringComparer.Ordinal);
         foreach (var id in acknowledged)
         {
             using var response = await system.Http.GetAsync($"/api/stripe/events/{Uri.EscapeDataString(id)}");
@@ -226,17 +313,61 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
                 continue;
             }
 
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            var outcome = body.RootElement.GetProperty("outcome").GetString();
-            if (outcome != "job-created")
+            var record = (await response.Content.ReadFromJsonAsync<ApiStripeEvent>(Json))!;
+            if (!record.Processed)
             {
-                violations.Add($"I1: acknowledged event {id} is recorded with outcome {outcome}, not job-created");
+                violations.Add($"I6: acknowledged event {id} reads processed: false ({record.ProcessAttempts} attempts, last error {record.LastError ?? "none"})");
+            }
+
+            var sameSession = sessionOf[id] is { } session
+                ? sessionOf.Where(e => e.Value == session && e.Key != id).Select(e => e.Key).ToHashSet(StringComparer.Ordinal)
+                : [];
+            if (record.Outcome == "job-created")
+            {
+                if (record.JobId != id)
+                {
+                    violations.Add($"I1: acknowledged event {id} is recorded as job-created with job {record.JobId}, not its own id");
+                }
+            }
+            else if (record.DuplicateOf is { } first && sameSession.Contains(first) && record.Outcome == $"duplicate of {first}")
+            {
+                await CheckDuplicateAsync(id, first, record, inbox, violations);
+            }
+            else
+            {
+                violations.Add($"I1: acknowledged event {id} is recorded with outcome {record.Outcome}, not job-created"
+                    + (sameSession.Count > 0 ? $" nor a duplicate of its session's other event {string.Join(", ", sameSession)}" : ""));
             }
         }
     }
 
-    /// <summary>I2: one job per event, and no job that no sent event explains. Returns the duplicates found.</summary>
-    private async Task<int> CheckOneJobPerEventAsync(ScenarioRun run, IReadOnlyList<string> sent, List<string> violations)
+    /// <summary>I1 and I2 for an event stored as a duplicate of the session's first: it names the first's job and has none of its own.</summary>
+    private async Task CheckDuplicateAsync(
+        string id, string first, ApiStripeEvent record, Dictionary<string, InboxRecord> inbox, List<string> violations)
+    {
+        if (record.JobId != first)
+        {
+            violations.Add($"I1: event {id} is a duplicate of {first} but names job {record.JobId}");
+        }
+
+        if (inbox.GetValueOrDefault(first) is not { CreatesJob: true, Outcome: "job-created" })
+        {
+            violations.Add($"I1: event {id} is a duplicate of {first}, which is not stored as the session's job-creating event");
+        }
+
+        using var own = await system.Http.GetAsync($"/api/jobs/{Uri.EscapeDataString(id)}");
+        if (own.StatusCode != HttpStatusCode.NotFound)
+        {
+            violations.Add($"I2: event {id}, a duplicate of {first}, has a job of its own: GET /api/jobs/{id} answered {(int)own.StatusCode}");
+        }
+    }
+
+    /// <summary>
+    /// I2: one job per event and one job per checkout session, and no job that no sent event explains. Returns the jobs
+    /// beyond those.
+    /// </summary>
+    private async Task<int> CheckOneJobPerEventAsync(
+        ScenarioRun run, IReadOnlyList<string> sent, Dictionary<string, InboxRecord> inbox, List<string> violations)
     {
         await using var connection = new NpgsqlConnection(system.ConnectionString);
         await connection.OpenAsync();
@@ -267,7 +398,68 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
             violations.Add($"I2: job {jobId} (event {eventId}) is not the one job of a sent event");
         }
 
+        // One job per checkout session: by the sessions the scenario sent its events for, then by the inbox's own record of
+        // each job's event, which would also show a job made from an event this scenario never sent.
+        var sessionOf = run.Deliveries.Events.Where(e => e.CheckoutSessionId is not null)
+            .ToDictionary(e => e.EventId, e => e.CheckoutSessionId!, StringComparer.Ordinal);
+        var crowded = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var session in rows.Where(r => sessionOf.ContainsKey(r.EventId)).GroupBy(r => sessionOf[r.EventId])
+                     .Where(g => g.Select(r => r.JobId).Distinct().Count() > 1))
+        {
+            crowded.Add(session.Key);
+            duplicates += session.Select(r => r.JobId).Distinct().Count() - 1;
+            violations.Add($"I2: checkout session {session.Key} has {session.Select(r => r.JobId).Distinct().Count()} jobs: {Describe(session.Select(r => r.JobId).Distinct())}");
+        }
+
+        foreach (var (session, what, ids) in await CrowdedSessionsAsync(connection, sessionOf.Values.Distinct().ToArray()))
+        {
+            if (crowded.Add(session))
+            {
+                duplicates += ids.Length - 1;
+            }
+
+            violations.Add($"I2: checkout session {session} has {ids.Length} {what}: {Describe(ids)}");
+        }
+
+        foreach (var id in sent.Where(id => inbox.GetValueOrDefault(id) is { DuplicateOf: not null } && rows.Any(r => r.JobId == id)))
+        {
+            if (crowded.Add(sessionOf.GetValueOrDefault(id) ?? id))
+            {
+                duplicates++;
+            }
+
+            violations.Add($"I2: event {id} is stored as {inbox[id].Outcome} but has a job row of its own");
+        }
+
         return duplicates;
+    }
+
+    /// <summary>
+    /// The sessions among <paramref name="sessions"/> with more than one job (each job joined to its event's inbox row), or
+    /// with more than one inbox row that claims the session's job.
+    /// </summary>
+    private static async Task<List<(string Session, string What, string[] Ids)>> CrowdedSessionsAsync(NpgsqlConnection connection, string[] sessions)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT i.checkout_session_id, 'jobs by the inbox rows of their events', array_agg(j.job_id ORDER BY j.job_id)
+            FROM jobs j JOIN stripe_inbox i ON i.event_id = j.stripe_event_id
+            WHERE i.checkout_session_id = ANY(@sessions)
+            GROUP BY i.checkout_session_id HAVING count(*) > 1
+            UNION ALL
+            SELECT checkout_session_id, 'inbox rows that create its job', array_agg(event_id ORDER BY event_id)
+            FROM stripe_inbox WHERE checkout_session_id = ANY(@sessions) AND creates_job
+            GROUP BY checkout_session_id HAVING count(*) > 1
+            """, connection);
+        command.Parameters.AddWithValue("sessions", sessions);
+        var crowded = new List<(string, string, string[])>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            crowded.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2)));
+        }
+
+        return crowded;
     }
 
     /// <summary>I3 and the dispatches' consistency with the attempts.</summary>
@@ -423,6 +615,10 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
 
     private sealed record JobRow(string JobId, string StripeEventId, string UserId, string Status, int Attempt, int HistoryEntries);
 }
+
+/// <summary>A Stripe event as <c>GET /api/stripe/events/{eventId}</c> shows it (the fields the checker reads).</summary>
+public sealed record ApiStripeEvent(
+    string EventId, string Outcome, string? JobId, string? DuplicateOf, bool Processed, DateTimeOffset? ProcessedAt, int ProcessAttempts, string? LastError);
 
 /// <summary>A job as <c>GET /api/jobs/{jobId}</c> shows it (the fields the checker reads).</summary>
 public sealed record ApiJob(

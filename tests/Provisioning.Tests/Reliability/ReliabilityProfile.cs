@@ -13,12 +13,20 @@ public sealed record ReliabilityProfile(
     int DispatchCrashJobs,
     int OneUserCheckouts,
     int StalledRuns,
+    int SessionsWithTwoEvents,
+    int InboxBound,
     TimeSpan PostgresOutage,
     TimeSpan GitHubOutage,
     int Concurrency,
     TimeSpan DeliveryDeadline,
     TimeSpan SettleTimeout)
 {
+    /// <summary>
+    /// How soon after a silo dies the backstop of another must have carried out every event the dead silo had stored but
+    /// not handed over: the hand-over lease (5 s), a backstop pass (1 s) and the processing, with room for a loaded machine.
+    /// </summary>
+    public static readonly TimeSpan BackstopBound = TimeSpan.FromSeconds(30);
+
     public static ReliabilityProfile Short { get; } = new(
         Name: "short",
         BurstEvents: 24,
@@ -28,6 +36,8 @@ public sealed record ReliabilityProfile(
         DispatchCrashJobs: 3,
         OneUserCheckouts: 6,
         StalledRuns: 3,
+        SessionsWithTwoEvents: 6,
+        InboxBound: 6,
         PostgresOutage: TimeSpan.FromSeconds(12),
         GitHubOutage: TimeSpan.FromSeconds(15),
         Concurrency: 6,
@@ -43,6 +53,8 @@ public sealed record ReliabilityProfile(
         DispatchCrashJobs: 8,
         OneUserCheckouts: 20,
         StalledRuns: 8,
+        SessionsWithTwoEvents: 20,
+        InboxBound: 20,
         PostgresOutage: TimeSpan.FromSeconds(30),
         GitHubOutage: TimeSpan.FromSeconds(60),
         Concurrency: 12,

@@ -20,8 +20,22 @@ public sealed class ReliabilitySystem : IAsyncLifetime
 
     public ReliabilityProfile Profile => ReliabilityProfile.Current;
 
-    /// <summary>A system with the scenarios' settings, on the shared test server or on <paramref name="postgresAdmin"/>'s.</summary>
-    public static TestSystem Create(string? postgresAdmin = null) => new()
+    /// <summary>
+    /// A system with the scenarios' settings, on the shared test server or on <paramref name="postgresAdmin"/>'s, with
+    /// <paramref name="siloSettings"/> (environment variable names) on top.
+    /// </summary>
+    public static TestSystem Create(string? postgresAdmin = null, params (string Key, string Value)[] siloSettings)
+    {
+        var system = CreateDefault(postgresAdmin);
+        foreach (var (key, value) in siloSettings)
+        {
+            system.SiloSettings[key] = value;
+        }
+
+        return system;
+    }
+
+    private static TestSystem CreateDefault(string? postgresAdmin) => new()
     {
         SiloCount = 2,
         WithSimulator = true,

@@ -27,5 +27,8 @@ public sealed class ScenarioRun(string name)
     /// <summary>Scenario-specific figures for the report (e.g. answers 503 during the outage, forged callbacks rejected).</summary>
     public Dictionary<string, object> Figures { get; } = [];
 
+    /// <summary>Called by the checker once the system settled, before it writes the figures: for figures only known then.</summary>
+    public Func<Task>? AfterSettled { get; set; }
+
     public string[] Expected(string jobId) => ExpectedStatuses.TryGetValue(jobId, out var statuses) ? statuses : ["succeeded"];
 }

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using Provisioning.Tests.Infrastructure;
 
 namespace Provisioning.Tests.Reliability;
 
 /// <summary>
-/// Delivers Stripe events the way Stripe does: each delivery signed anew; a 2xx acknowledges the event; any other answer,
-/// a network error or no answer within <see cref="RequestTimeout"/> means "try again later", with a growing pause, until the
-/// event is acknowledged or the deadline passes. Everything sent and answered is counted in a <see cref="DeliveryLog"/>.
+/// Delivers Stripe events the way Stripe does: each delivery signed anew; a 2xx acknowledges the event (the service then
+/// owes everything it leads to); any other answer, a network error or no answer within <see cref="RequestTimeout"/> means
+/// "try again later", with a growing pause that ignores <c>Retry-After</c> as Stripe's own schedule does, until the event
+/// is acknowledged or the deadline passes. Everything sent and answered is counted in a <see cref="DeliveryLog"/>.
 /// </summary>
 public sealed class StripeSender(Uri gateway) : IDisposable
 {
@@ -31,9 +33,9 @@ public sealed class StripeSender(Uri gateway) : IDisposable
         var delivery = log.Sent(stripeEvent);
         for (var attempt = 0; clock.Elapsed < deadline; attempt++)
         {
-            var answer = await SendAsync(stripeEvent);
-            delivery.Record(answer);
-            if (answer is >= 200 and < 300)
+            var reply = await SendAsync(stripeEvent);
+            delivery.Record(reply);
+            if (reply.Acknowledges)
             {
                 return;
             }
@@ -42,19 +44,20 @@ public sealed class StripeSender(Uri gateway) : IDisposable
         }
     }
 
-    /// <summary>The status answered, or <see cref="DeliveryLog.NoAnswer"/> for a timeout or a network error.</summary>
-    private async Task<int> SendAsync(StripeTestEvent stripeEvent)
+    /// <summary>The answer, or <see cref="DeliveryLog.NoAnswer"/> as its status for a timeout or a network error.</summary>
+    private async Task<DeliveryReply> SendAsync(StripeTestEvent stripeEvent)
     {
         using var cts = new CancellationTokenSource(RequestTimeout);
         try
         {
             using var request = stripeEvent.ToRequest();
             using var response = await _http.SendAsync(request, cts.Token);
-            return (int)response.StatusCode;
+            var body = await response.Content.ReadAsStringAsync(cts.Token);
+            return DeliveryReply.Read((int)response.StatusCode, body, response.Headers.RetryAfter?.Delta, DateTimeOffset.UtcNow);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
-            return DeliveryLog.NoAnswer;
+            return new DeliveryReply(DeliveryLog.NoAnswer, null, null, null, null, DateTimeOffset.UtcNow);
         }
     }
 
@@ -71,7 +74,8 @@ public sealed class DeliveryLog
 
     public IReadOnlyCollection<EventDelivery> Events => _events.Values.ToArray();
 
-    public EventDelivery Sent(StripeTestEvent stripeEvent) => _events.GetOrAdd(stripeEvent.Id, _ => new EventDelivery(stripeEvent.Id));
+    public EventDelivery Sent(StripeTestEvent stripeEvent) =>
+        _events.GetOrAdd(stripeEvent.Id, _ => new EventDelivery(stripeEvent.Id, CheckoutSessionOf(stripeEvent)));
 
     public IReadOnlyList<string> SentIds => _events.Keys.Order(StringComparer.Ordinal).ToArray();
 
@@ -90,18 +94,80 @@ public sealed class DeliveryLog
     public IReadOnlyDictionary<string, int> AnswerCounts =>
         _events.Values.SelectMany(e => e.Answers).GroupBy(s => s == NoAnswer ? "none" : s.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>Refusals by status, problem <c>reason</c> and <c>Retry-After</c>, e.g. <c>503 backlog retry-after 5</c>.</summary>
+    public IReadOnlyDictionary<string, int> RefusalCounts =>
+        _events.Values.SelectMany(e => e.Replies).Where(r => !r.Acknowledges && r.Status != NoAnswer).GroupBy(r => r.Describe())
+            .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>The checkout session a <c>checkout.session.*</c> event is about (<c>data.object.id</c>), else null.</summary>
+    private static string? CheckoutSessionOf(StripeTestEvent stripeEvent)
+    {
+        using var json = JsonDocument.Parse(stripeEvent.Json);
+        return json.RootElement.GetProperty("data").GetProperty("object") is var o
+            && o.TryGetProperty("object", out var kind) && kind.GetString() == "checkout.session"
+            ? o.GetProperty("id").GetString()
+            : null;
+    }
 }
 
-/// <summary>One event's deliveries: the answers in the order they came, and whether any was a 2xx.</summary>
-public sealed class EventDelivery(string eventId)
+/// <summary>
+/// One event's deliveries: the replies in the order they came, whether any was a 2xx, and the checkout session the event is
+/// about (two Event objects of one session share it).
+/// </summary>
+public sealed class EventDelivery(string eventId, string? checkoutSessionId)
 {
-    private readonly ConcurrentQueue<int> _answers = new();
+    private readonly ConcurrentQueue<DeliveryReply> _replies = new();
 
     public string EventId { get; } = eventId;
 
-    public IReadOnlyList<int> Answers => _answers.ToArray();
+    public string? CheckoutSessionId { get; } = checkoutSessionId;
 
-    public bool Acknowledged => _answers.Any(s => s is >= 200 and < 300);
+    public IReadOnlyList<DeliveryReply> Replies => _replies.ToArray();
 
-    public void Record(int status) => _answers.Enqueue(status);
+    /// <summary>The statuses answered, in order (<see cref="DeliveryLog.NoAnswer"/> for none).</summary>
+    public IReadOnlyList<int> Answers => _replies.Select(r => r.Status).ToArray();
+
+    public bool Acknowledged => _replies.Any(r => r.Acknowledges);
+
+    public void Record(DeliveryReply reply) => _replies.Enqueue(reply);
+}
+
+/// <summary>
+/// What one delivery was answered: the status, the problem's <c>reason</c> or the receipt's <c>outcome</c> and
+/// <c>duplicate</c>, the <c>Retry-After</c> in seconds, and when the answer came.
+/// </summary>
+public sealed record DeliveryReply(int Status, string? Reason, string? Outcome, bool? Duplicate, int? RetryAfterSeconds, DateTimeOffset At)
+{
+    public bool Acknowledges => Status is >= 200 and < 300;
+
+    public static DeliveryReply Read(int status, string body, TimeSpan? retryAfter, DateTimeOffset at)
+    {
+        string? reason = null, outcome = null;
+        bool? duplicate = null;
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                reason = Text(json.RootElement, "reason");
+                outcome = Text(json.RootElement, "outcome");
+                duplicate = json.RootElement.TryGetProperty("duplicate", out var d) && d.ValueKind is JsonValueKind.True or JsonValueKind.False
+                    ? d.GetBoolean()
+                    : null;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's error page, an empty body): the status says enough.
+        }
+
+        return new DeliveryReply(status, reason, outcome, duplicate, retryAfter is { } r ? (int)r.TotalSeconds : null, at);
+    }
+
+    public string Describe() =>
+        $"{Status}{(Reason is null ? "" : $" {Reason}")}{(RetryAfterSeconds is { } s ? $" retry-after {s}" : "")}";
+
+    private static string? Text(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
