@@ -36,7 +36,9 @@ public sealed class SharedRoundTrips : IAsyncDisposable
     /// <summary>
     /// Runs the statement that <paramref name="command"/> builds (it may be built more than once) and answers its first
     /// row, read by <paramref name="readRow"/>, or <c>default</c> when it returns no row. <paramref name="operation"/> and
-    /// <paramref name="table"/> name it in traces.
+    /// <paramref name="table"/> name it in traces. The statement must return a result set (a <c>SELECT</c>, or a write with
+    /// <c>RETURNING</c>), even an empty one: a batch's result sets are matched to its statements by position, and a
+    /// statement without one would hand every later statement of its batch the answer of the next.
     /// </summary>
     public async Task<T?> FirstRowAsync<T>(
         string operation, string table, Func<NpgsqlBatchCommand> command, Func<NpgsqlDataReader, T> readRow)

@@ -101,6 +101,7 @@ public sealed class StripeInbox(SharedRoundTrips roundTrips, NpgsqlDataSource da
         roundTrips.FirstRowAsync<object>("UPDATE", "stripe_inbox", () => new NpgsqlBatchCommand("""
             UPDATE stripe_inbox SET processed_at = now(), claimed_until = NULL, attempts = attempts + 1, last_error = NULL
             WHERE event_id = $1 AND processed_at IS NULL
+            RETURNING 1
             """) { Parameters = { new() { Value = eventId } } }, _ => new object());
 
     /// <summary>Records a failed processing; the backstop takes the event again after <paramref name="retryAfter"/>.</summary>
@@ -108,6 +109,7 @@ public sealed class StripeInbox(SharedRoundTrips roundTrips, NpgsqlDataSource da
         roundTrips.FirstRowAsync<object>("UPDATE", "stripe_inbox", () => new NpgsqlBatchCommand("""
             UPDATE stripe_inbox SET attempts = attempts + 1, last_error = $2, claimed_until = now() + $3
             WHERE event_id = $1 AND processed_at IS NULL
+            RETURNING 1
             """)
         {
             Parameters =
