@@ -102,6 +102,28 @@ public sealed class StripeInboxTests(PostgresClusterFixture fixture)
         await Inbox.ProcessAsync(waiting.EventId);
     }
 
+    [Fact]
+    public async Task MarkProcessedAsync_SharingRoundTripsWithReads_EachReadGetsItsOwnRow()
+    {
+        // Reminder reads answer rows of one shape, so a read handed another statement's answer would not notice.
+        var reminders = fixture.SiloServices().GetRequiredService<IReminderTable>();
+        var ids = Enumerable.Range(0, 40).Select(i => GrainId.Create("test-counter", $"inbox-marks-{Guid.NewGuid():N}-{i}")).ToArray();
+        await Task.WhenAll(ids.Select(id => reminders.UpsertRow(
+            new ReminderEntry { GrainId = id, ReminderName = "owed-work", StartAt = DateTime.UtcNow, Period = TimeSpan.FromMinutes(1) })));
+        var inbox = fixture.SiloServices().GetRequiredService<StripeInbox>();
+
+        // Each mark and read issued together, all at once: they share batches, a mark right before a read.
+        var answers = await Task.WhenAll(ids.Select(async id =>
+        {
+            var mark = inbox.MarkProcessedAsync($"evt_never_{Guid.NewGuid():N}");
+            var read = reminders.ReadRow(id, "owed-work");
+            await mark;
+            return (Asked: id, Read: await read);
+        }));
+
+        Assert.All(answers, a => Assert.Equal(a.Asked, a.Read?.GrainId));
+    }
+
     private async Task StoreWithoutHandOverAsync(StripeEventEnvelope e, TimeSpan handOverLease)
     {
         var inbox = fixture.SiloServices().GetRequiredService<StripeInbox>();
