@@ -7,9 +7,9 @@ public sealed class StripeInboxOptions
 
     /// <summary>
     /// Unprocessed events past which new deliveries are refused with 503 and <c>Retry-After</c>, before anything is
-    /// written. Default 6,000: about a minute of processing on a small cluster.
+    /// written. Default 30,000: about a minute of processing for two silos on two cores (docs/benchmarks.md).
     /// </summary>
-    public long MaxBacklog { get; set; } = 6_000;
+    public long MaxBacklog { get; set; } = 30_000;
 
     /// <summary>
     /// How long the silo that stored an event keeps its hand-over to itself. An event still unprocessed after that is
