@@ -18,7 +18,7 @@ public sealed class MultiHostFaultTests(MultiHostSystem fixture, ITestOutputHelp
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    [NetworkFact]
+    [NetworkFact(OpenProblem = "jobs whose silo was declared dead while it still ran can stay in provisioning after the fault heals")]
     public async Task SiloPartitionedFromTheOtherSilosAndTheGateway_IsDeclaredDead_ItsWorkGoesOn_AndANewProcessRejoins()
     {
         var (system, run, sender, traffic) = StartTraffic("m1-silo-partitioned");
@@ -54,7 +54,7 @@ public sealed class MultiHostFaultTests(MultiHostSystem fixture, ITestOutputHelp
         await CheckAsync(run, sender);
     }
 
-    [NetworkFact]
+    [NetworkFact(OpenProblem = "jobs whose silo was declared dead while it still ran can stay in provisioning after the fault heals")]
     public async Task SiloPausedPastTheProbeTimeout_IsDeclaredDead_AndAfterResumingDoesNotActForItsFormerGrains()
     {
         var (system, run, sender, traffic) = StartTraffic("m2-silo-paused");
