@@ -70,7 +70,7 @@ public static class StripeApi
             ["livemode"] = false,
             ["metadata"] = new JsonObject(),
             ["status"] = endpoint.Status,
-            ["url"] = settings.WebhookUrl ?? "",
+            ["url"] = endpoint.Url ?? settings.WebhookUrl ?? "",
         });
     }
 
@@ -81,6 +81,11 @@ public static class StripeApi
         var services = http.RequestServices;
         var log = services.GetRequiredService<ApiRequestLog>();
         var clock = Stopwatch.StartNew();
+        if (services.GetRequiredService<EndpointState>().ApiDelayMilliseconds is > 0 and var delay)
+        {
+            await Task.Delay(delay, http.RequestAborted);
+        }
+
         var result = Check(http, services) ?? await next(context);
         var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
         log.Add(new ApiRequest(services.GetRequiredService<TimeProvider>().GetUtcNow(), http.Request.Method,

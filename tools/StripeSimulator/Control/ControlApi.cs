@@ -68,7 +68,8 @@ public static class ControlApi
     }
 
     private static EndpointAnswer GetEndpoint(EndpointState endpoint, IOptions<StripeSimulatorOptions> options) =>
-        new(options.Value.WebhookEndpointId, endpoint.Status, endpoint.DropDeliveries, options.Value.WebhookUrl);
+        new(options.Value.WebhookEndpointId, endpoint.Status, endpoint.DropDeliveries, endpoint.Url ?? options.Value.WebhookUrl,
+            endpoint.ApiDelayMilliseconds);
 
     private static IResult SetEndpoint(EndpointRequest request, EndpointState endpoint, IOptions<StripeSimulatorOptions> options)
     {
@@ -77,7 +78,19 @@ public static class ControlApi
             return Problem($"status '{status}' is not 'enabled' or 'disabled'.");
         }
 
+        if (request.Url is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")))
+        {
+            return Problem($"url '{url}' is not an absolute http(s) URL.");
+        }
+
+        if (request.ApiDelayMilliseconds is < 0 or > 60_000)
+        {
+            return Problem("apiDelayMilliseconds must be 0 to 60000.");
+        }
+
         endpoint.Status = request.Status ?? endpoint.Status;
+        endpoint.Url = request.Url ?? endpoint.Url;
+        endpoint.ApiDelayMilliseconds = request.ApiDelayMilliseconds ?? endpoint.ApiDelayMilliseconds;
         endpoint.DropDeliveries = request.DropDeliveries ?? endpoint.DropDeliveries;
         return TypedResults.Ok(GetEndpoint(endpoint, options));
     }

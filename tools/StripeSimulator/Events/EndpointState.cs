@@ -11,6 +11,22 @@ public sealed class EndpointState
 
     private volatile string _status = Enabled;
     private volatile bool _dropDeliveries;
+    private volatile string? _url;
+    private volatile int _apiDelayMilliseconds;
+
+    /// <summary>Where deliveries go when set here, instead of <see cref="StripeSimulatorOptions.WebhookUrl"/>.</summary>
+    public string? Url
+    {
+        get => _url;
+        set => _url = value;
+    }
+
+    /// <summary>How long each API request waits before it is served: a slow Stripe.</summary>
+    public int ApiDelayMilliseconds
+    {
+        get => _apiDelayMilliseconds;
+        set => _apiDelayMilliseconds = value;
+    }
 
     public string Status
     {

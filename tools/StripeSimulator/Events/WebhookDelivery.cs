@@ -22,9 +22,10 @@ public sealed partial class WebhookDelivery(
         var settings = options.Value;
         var now = time.GetUtcNow();
         DeliveryAttempt attempt;
-        if (string.IsNullOrEmpty(settings.WebhookUrl) || string.IsNullOrEmpty(settings.WebhookSecret))
+        var url = endpoint.Url ?? settings.WebhookUrl;
+        if (string.IsNullOrEmpty(url) || string.IsNullOrEmpty(settings.WebhookSecret))
         {
-            attempt = new DeliveryAttempt(now, null, "not-sent: no StripeSimulator:WebhookUrl");
+            attempt = new DeliveryAttempt(now, null, "not-sent: no webhook URL or secret");
         }
         else if (endpoint.Status == EndpointState.Disabled)
         {
@@ -36,7 +37,7 @@ public sealed partial class WebhookDelivery(
         }
         else
         {
-            attempt = await SendAsync(stored, settings, now, cancellationToken);
+            attempt = await SendAsync(stored, url, settings.WebhookSecret, now, cancellationToken);
         }
 
         events.Record(stored, attempt);
@@ -44,14 +45,14 @@ public sealed partial class WebhookDelivery(
         return attempt;
     }
 
-    private async Task<DeliveryAttempt> SendAsync(StoredEvent stored, StripeSimulatorOptions settings, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<DeliveryAttempt> SendAsync(StoredEvent stored, string url, string secret, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.WebhookUrl)
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new StringContent(stored.Json, Encoding.UTF8, new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" }),
         };
         request.Headers.TryAddWithoutValidation(
-            "Stripe-Signature", EventUtility.GenerateSignatureHeader(stored.Json, settings.WebhookSecret!, now.ToUnixTimeSeconds()));
+            "Stripe-Signature", EventUtility.GenerateSignatureHeader(stored.Json, secret, now.ToUnixTimeSeconds()));
         request.Headers.UserAgent.ParseAdd("Stripe/1.0 (+https://stripe.com/docs/webhooks)");
         try
         {
