@@ -17,9 +17,6 @@ public sealed partial class StripeReconcilerGrain(
 {
     public const string ReminderName = "stripe-reconcile";
 
-    /// <summary>The wait before the first pass after the reminder is registered.</summary>
-    public static readonly TimeSpan FirstPassAfter = TimeSpan.FromSeconds(30);
-
     public const string OffReason = "Stripe:ApiKey (or STRIPE_SECRET_KEY) is not set";
 
     private IGrainTimer? _retry;
@@ -38,8 +35,7 @@ public sealed partial class StripeReconcilerGrain(
             return;
         }
 
-        var first = settings.ReconcileInterval < FirstPassAfter ? settings.ReconcileInterval : FirstPassAfter;
-        await this.RegisterOrUpdateReminder(ReminderName, first, settings.ReconcileInterval);
+        await this.RegisterOrUpdateReminder(ReminderName, settings.ReconcileInterval, settings.ReconcileInterval);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

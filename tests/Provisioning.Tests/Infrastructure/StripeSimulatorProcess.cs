@@ -108,6 +108,8 @@ public sealed class StripeSimulatorProcess : IAsyncDisposable
     public async Task<IReadOnlyList<StripeSimRequest>> GetRequestsAsync() =>
         (await _control.GetFromJsonAsync<List<StripeSimRequest>>("/_simulator/requests", Json))!;
 
+    public async Task ResetRequestsAsync() => await EnsureSuccessAsync(await _control.DeleteAsync("/_simulator/requests"));
+
     /// <summary>Forgets every event, request and fault; the endpoint is enabled, delivering, without delay.</summary>
     public async Task ResetAsync()
     {
