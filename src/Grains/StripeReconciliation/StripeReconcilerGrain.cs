@@ -35,7 +35,11 @@ public sealed partial class StripeReconcilerGrain(
             return;
         }
 
-        await this.RegisterOrUpdateReminder(ReminderName, settings.ReconcileInterval, settings.ReconcileInterval);
+        // Registered once: re-registering at every silo start would push the next pass back each time (rolling deploys).
+        if (await this.GetReminder(ReminderName) is null)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, settings.ReconcileInterval, settings.ReconcileInterval);
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -49,6 +53,12 @@ public sealed partial class StripeReconcilerGrain(
         {
             await StartAsync();
             return;
+        }
+
+        if (status.Period != options.Value.ReconcileInterval)
+        {
+            // Stripe:ReconcileInterval changed since the reminder was registered.
+            await this.RegisterOrUpdateReminder(ReminderName, options.Value.ReconcileInterval, options.Value.ReconcileInterval);
         }
 
         await RunAsync("reminder", null);
