@@ -4,6 +4,7 @@ using Provisioning.Grains.Dispatch;
 using Provisioning.Grains.Jobs;
 using Provisioning.Grains.ReadModel;
 using Provisioning.Grains.StripeInbox;
+using Provisioning.Grains.StripeReconciliation;
 
 namespace Provisioning.Grains;
 
@@ -18,6 +19,7 @@ public static class GrainsExtensions
         silo.Services.AddJobReadModel();
         silo.Services.AddWorkflowDispatch();
         silo.Services.AddStripeInbox();
+        silo.Services.AddStripeReconciliation();
         silo.Services.AddOptions<JobsOptions>()
             .BindConfiguration(JobsOptions.Section)
             .PostConfigure(o =>

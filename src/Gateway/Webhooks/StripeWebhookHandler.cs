@@ -55,10 +55,11 @@ public sealed class StripeWebhookHandler(
             return Reject(request, StripeWebhookRejection.For(signature), startedAt);
         }
 
-        var (envelope, rejection) = StripeEventReader.Read(body);
+        var (envelope, problem, malformedJson) = StripeEventReader.Read(body);
         if (envelope is null)
         {
-            return Reject(request, rejection!, startedAt);
+            var rejection = malformedJson ? StripeWebhookRejection.MalformedJson(problem!) : StripeWebhookRejection.NotAnEvent(problem!);
+            return Reject(request, rejection, startedAt);
         }
 
         return await RecordAsync(envelope, body, request.HttpContext.Response, startedAt, cancellationToken);
