@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioning.Grains.Dispatch;
 using Provisioning.Grains.Jobs;
+using Provisioning.Grains.Maintenance;
 using Provisioning.Grains.ReadModel;
 using Provisioning.Grains.StripeInbox;
 
@@ -18,6 +19,7 @@ public static class GrainsExtensions
         silo.Services.AddJobReadModel();
         silo.Services.AddWorkflowDispatch();
         silo.Services.AddStripeInbox();
+        silo.Services.AddDataMaintenance();
         silo.Services.AddOptions<JobsOptions>()
             .BindConfiguration(JobsOptions.Section)
             .PostConfigure(o =>
