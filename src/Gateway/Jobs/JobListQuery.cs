@@ -20,7 +20,30 @@ public sealed class JobListQuery(NpgsqlDataSource dataSource)
 
     public async Task<JobPage> ListAsync(JobListRequest request, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand();
+        await using var command = CreateCommand(request);
+        var items = new List<JobSummary>(request.Limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(Read(reader));
+            }
+        }
+
+        if (items.Count <= request.Limit)
+        {
+            return new JobPage(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        var last = items[^1];
+        return new JobPage(items, new JobCursor(last.CreatedAt, last.JobId).Encode());
+    }
+
+    /// <summary>The statement that lists one page (its plan is held by a test at scale).</summary>
+    public NpgsqlCommand CreateCommand(JobListRequest request)
+    {
+        var command = dataSource.CreateCommand();
         var sql = new StringBuilder(Select);
         var conditions = new List<string>();
         if (request.Status is { } status)
@@ -57,24 +80,7 @@ public sealed class JobListQuery(NpgsqlDataSource dataSource)
         // One row more than the page shows whether another page follows.
         sql.Append($" ORDER BY created_at DESC, job_id DESC LIMIT {Add(command, request.Limit + 1, NpgsqlDbType.Integer)}");
         command.CommandText = sql.ToString();
-
-        var items = new List<JobSummary>(request.Limit + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(Read(reader));
-            }
-        }
-
-        if (items.Count <= request.Limit)
-        {
-            return new JobPage(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        var last = items[^1];
-        return new JobPage(items, new JobCursor(last.CreatedAt, last.JobId).Encode());
+        return command;
     }
 
     private static string EscapeLike(string text) =>

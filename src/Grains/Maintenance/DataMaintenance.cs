@@ -25,9 +25,15 @@ public sealed partial class DataMaintenance(
     public async Task<long> PurgeAsync(CancellationToken cancellationToken)
     {
         var events = await DrainAsync(ct => retention.PurgeInboxAsync(_options.InboxRetention, _options.PurgeBatch, ct), cancellationToken);
-        var jobs = _options.JobRetention is { } jobAge
-            ? await DrainAsync(ct => retention.PurgeJobsAsync(jobAge, _options.PurgeBatch, ct), cancellationToken)
-            : 0;
+        long jobs = 0;
+        if (_options.JobRetention is { } jobAge)
+        {
+            foreach (var status in DataRetention.TerminalStatuses)
+            {
+                jobs += await DrainAsync(ct => retention.PurgeJobsAsync(status, jobAge, _options.PurgeBatch, ct), cancellationToken);
+            }
+        }
+
         if (events + jobs > 0)
         {
             LogPurged(logger, events, jobs);
