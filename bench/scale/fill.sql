@@ -1,6 +1,7 @@
 -- Fills the read model and the inbox of a fresh, migrated database in bulk, as a long-running service leaves them:
 -- :jobs jobs, one every 30 seconds up to now, 20 per user; statuses spread as after years of service (about 86% succeeded,
 -- 3% failed, 1% cancelled), plus :waiting jobs dispatched and waiting for a run to claim them (the newest ones);
+-- :probes more jobs (evt_probe_*) dispatched a day ago, whose reminders the failover measurement adds later;
 -- a few history rows per job (one per transition), and one processed inbox row per job.
 \set ON_ERROR_STOP on
 BEGIN;
@@ -16,6 +17,11 @@ FROM generate_series(1, :jobs) n
 CROSS JOIN LATERAL (SELECT CASE
     WHEN n > :jobs - :waiting THEN 'dispatched'
     WHEN n % 100 < 95 THEN 'succeeded' WHEN n % 100 < 98 THEN 'failed' ELSE 'cancelled' END AS status) s;
+
+INSERT INTO jobs (job_id, stripe_event_id, user_id, agent_id, region, status, attempt, created_at, updated_at, version)
+SELECT 'evt_probe_' || n, 'evt_probe_' || n, 'user_probe_' || n, 'agent_probe_' || n, 'us-east', 'dispatched', 1,
+       now() - interval '1 day', now() - interval '1 day' + interval '1 minute', 4
+FROM generate_series(1, :probes) n;
 
 INSERT INTO job_history (job_id, seq, at, from_status, to_status, actor, reason)
 SELECT j.job_id, t.seq, j.created_at + make_interval(secs => t.seq * 60), t.from_status, t.to_status, t.actor, t.reason
