@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioning.Grains.Dispatch;
 using Provisioning.Grains.Jobs;
+using Provisioning.Grains.Maintenance;
 using Provisioning.Grains.ReadModel;
 using Provisioning.Grains.StripeInbox;
 using Provisioning.Grains.StripeReconciliation;
@@ -20,6 +21,7 @@ public static class GrainsExtensions
         silo.Services.AddWorkflowDispatch();
         silo.Services.AddStripeInbox();
         silo.Services.AddStripeReconciliation();
+        silo.Services.AddDataMaintenance();
         silo.Services.AddOptions<JobsOptions>()
             .BindConfiguration(JobsOptions.Section)
             .PostConfigure(o =>
