@@ -28,6 +28,7 @@ public sealed partial class KubernetesDeploymentTests
         ["github-token"] = TestSecrets.GitHubToken,
         ["github-webhook-secret"] = TestSecrets.GitHubWebhookSecret,
         ["operator-key-admin"] = TestSecrets.OperatorKey,
+        ["stripe-api-key"] = "rk_test_reconciliation_read_only",
     };
 
     private static readonly Dictionary<string, string> PodFields = new()
