@@ -1,0 +1,66 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Connections.Security;
+
+namespace Provisioning.ClusterSecurity;
+
+public static class ClusterTlsExtensions
+{
+    /// <summary>
+    /// Protects this silo's Orleans ports (silo-to-silo in both directions, and the gateway port clients use) as
+    /// <c>Orleans:Tls</c> says (<see cref="ClusterTlsOptions"/>): mutual TLS by default, or plain TCP in
+    /// <c>LoopbackPlaintext</c> mode, which is refused at start unless <c>Orleans:AdvertisedIPAddress</c> is a loopback address.
+    /// </summary>
+    public static ISiloBuilder UseProvisioningTls(this ISiloBuilder silo)
+    {
+        silo.Services.AddClusterTlsOptions(configuration =>
+            IPAddress.TryParse(configuration["Orleans:AdvertisedIPAddress"] ?? "127.0.0.1", out var address) ? address : IPAddress.None);
+        silo.Services.AddOptions<SiloConnectionOptions>().Configure<IOptions<ClusterTlsOptions>>((connections, settings) =>
+        {
+            if (settings.Value.Mode != ClusterTlsMode.Mutual)
+            {
+                return;
+            }
+
+            var tls = CreateTlsOptions(settings.Value);
+            connections.ConfigureSiloInboundConnection(c => c.UseServerTls(tls));
+            connections.ConfigureGatewayInboundConnection(c => c.UseServerTls(tls));
+            connections.ConfigureSiloOutboundConnection(c => c.UseClientTls(tls));
+        });
+        return silo;
+    }
+
+    /// <summary>The client side of <see cref="UseProvisioningTls(ISiloBuilder)"/>: how this client's connections to the silos are protected.</summary>
+    public static IClientBuilder UseProvisioningTls(this IClientBuilder client)
+    {
+        client.Services.AddClusterTlsOptions(_ => null);
+        client.Services.AddOptions<ClientConnectionOptions>().Configure<IOptions<ClusterTlsOptions>>((connections, settings) =>
+        {
+            if (settings.Value.Mode == ClusterTlsMode.Mutual)
+            {
+                var tls = CreateTlsOptions(settings.Value);
+                connections.ConfigureConnection(c => c.UseClientTls(tls));
+            }
+        });
+        return client;
+    }
+
+    private static void AddClusterTlsOptions(this IServiceCollection services, Func<IConfiguration, IPAddress?> advertisedAddress)
+    {
+        services.AddSingleton<IValidateOptions<ClusterTlsOptions>>(sp =>
+            new ClusterTlsOptionsValidation(advertisedAddress(sp.GetRequiredService<IConfiguration>())));
+        services.AddOptions<ClusterTlsOptions>().BindConfiguration(ClusterTlsOptions.Section).ValidateOnStart();
+    }
+
+    private static TlsOptions CreateTlsOptions(ClusterTlsOptions settings) => new()
+    {
+        LocalCertificate = ClusterCertificates.LoadLocal(settings),
+        RemoteCertificateMode = RemoteCertificateMode.RequireCertificate,
+        ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
+        RemoteCertificateValidation = ClusterCertificates.PeerCheck(settings).Validate,
+        HandshakeTimeout = settings.HandshakeTimeout,
+    };
+}
