@@ -34,7 +34,7 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>The middleware and every endpoint, in order: errors, the jobs dashboard's files, authentication, admission of webhooks, then the routes.</summary>
+    /// <summary>The middleware and every endpoint, in order: errors, the jobs dashboard's files, authentication, then the routes.</summary>
     public static WebApplication MapProvisioningGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -42,7 +42,6 @@ public static class GatewayExtensions
         app.UseJobsDashboard();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
         app.MapHealthApi();
         app.MapStripeWebhook();
         app.MapWorkflowCallbacks();

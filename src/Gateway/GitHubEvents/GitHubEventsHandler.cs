@@ -41,7 +41,13 @@ public sealed class GitHubEventsHandler(
                 $"This gateway does not take GitHub webhooks: {GitHubEventsOptions.SecretKey} is not configured.");
         }
 
-        var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        var (body, outcome) = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (outcome == WebhookBodyOutcome.TooSlow)
+        {
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status408RequestTimeout, "body-too-slow", "Body too slow",
+                $"The body did not arrive within {WebhookBody.ReadDeadline.TotalSeconds:0} s.");
+        }
+
         if (body is null)
         {
             return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
