@@ -121,8 +121,15 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
         // Ready, not only up: the gateway serves HTTP before its Orleans client has found a silo.
         var probe = waitUntilReady ? "/readyz" : "/healthz";
-        await Eventually.UntilAsync(async () => (await http.GetAsync(probe)).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(60), $"the gateway's {probe}");
+        try
+        {
+            await Eventually.UntilAsync(async () => (await http.GetAsync(probe)).IsSuccessStatusCode,
+                TimeSpan.FromSeconds(60), $"the gateway's {probe}");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n--- last output of the gateway ---\n{gateway.Tail(30)}", ex);
+        }
         return (gateway, url);
     }
 
