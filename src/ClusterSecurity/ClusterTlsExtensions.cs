@@ -18,14 +18,14 @@ public static class ClusterTlsExtensions
     {
         silo.Services.AddClusterTlsOptions(configuration =>
             IPAddress.TryParse(configuration["Orleans:AdvertisedIPAddress"] ?? "127.0.0.1", out var address) ? address : IPAddress.None);
-        silo.Services.AddOptions<SiloConnectionOptions>().Configure<IOptions<ClusterTlsOptions>>((connections, settings) =>
+        silo.Services.AddOptions<SiloConnectionOptions>().Configure<IConfiguration>((connections, configuration) =>
         {
-            if (settings.Value.Mode != ClusterTlsMode.Mutual)
+            if (UsableMutualSettings(configuration) is not { } settings)
             {
                 return;
             }
 
-            var tls = CreateTlsOptions(settings.Value);
+            var tls = CreateTlsOptions(settings);
             connections.ConfigureSiloInboundConnection(c => c.UseServerTls(tls));
             connections.ConfigureGatewayInboundConnection(c => c.UseServerTls(tls));
             connections.ConfigureSiloOutboundConnection(c => c.UseClientTls(tls));
@@ -37,15 +37,25 @@ public static class ClusterTlsExtensions
     public static IClientBuilder UseProvisioningTls(this IClientBuilder client)
     {
         client.Services.AddClusterTlsOptions(_ => null);
-        client.Services.AddOptions<ClientConnectionOptions>().Configure<IOptions<ClusterTlsOptions>>((connections, settings) =>
+        client.Services.AddOptions<ClientConnectionOptions>().Configure<IConfiguration>((connections, configuration) =>
         {
-            if (settings.Value.Mode == ClusterTlsMode.Mutual)
+            if (UsableMutualSettings(configuration) is { } settings)
             {
-                var tls = CreateTlsOptions(settings.Value);
+                var tls = CreateTlsOptions(settings);
                 connections.ConfigureConnection(c => c.UseClientTls(tls));
             }
         });
         return client;
+    }
+
+    /// <summary>
+    /// The settings when they ask for mutual TLS and are complete; null otherwise. Invalid settings are reported by the
+    /// start-up validation together with every other configuration error, so they are not acted on here.
+    /// </summary>
+    private static ClusterTlsOptions? UsableMutualSettings(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new ClusterTlsOptions();
+        return settings.Mode == ClusterTlsMode.Mutual && ClusterTlsOptionsValidation.Validate(settings, null).Count == 0 ? settings : null;
     }
 
     private static void AddClusterTlsOptions(this IServiceCollection services, Func<IConfiguration, IPAddress?> advertisedAddress)

@@ -37,6 +37,7 @@ public static class GatewayExtensions
     /// <summary>The middleware and every endpoint, in order: errors, the jobs dashboard's files, authentication, then the routes.</summary>
     public static WebApplication MapProvisioningGateway(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseJobsDashboard();
