@@ -21,6 +21,7 @@ public static class GatewayExtensions
     {
         builder.Configuration.AddLogLevelDefaults();
         builder.AddProvisioningClusterClient();
+        builder.AddGatewayStatementTimeout();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthApi();
         builder.AddStripeWebhook();

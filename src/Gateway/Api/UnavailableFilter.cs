@@ -17,7 +17,7 @@ internal sealed partial class UnavailableFilter(ILogger<UnavailableFilter> logge
         {
             return await next(context);
         }
-        catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or OrleansException or TimeoutException || ClusterClientExtensions.IsNoSiloReachedYet(ex))
+        catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } or OrleansException or TimeoutException || ClusterClientExtensions.IsNoSiloReachedYet(ex))
         {
             var request = context.HttpContext.Request;
             LogUnavailable(logger, request.Method, LogText.Escape(request.Path), ex.GetType().Name, ex.Message);
