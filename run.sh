@@ -8,6 +8,8 @@
 #   GitHub__Token (or GITHUB_PAT)    dispatch to GitHub; without it, to the local GitHub Actions simulator
 #   SIMULATOR_URL                    the simulator's address (default http://127.0.0.1:5090)
 #   SIMULATOR_PLAYS_RUNS             1 (default): the simulator plays each run's callbacks; 0: runs stay queued
+#   Stripe__ApiKey (or STRIPE_SECRET_KEY)  reconcile with Stripe's Events API; without it, with the local Stripe simulator
+#   STRIPE_SIMULATOR_URL             the Stripe simulator's address (default http://127.0.0.1:5091)
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(pwd)"
@@ -88,6 +90,22 @@ else
   echo "dispatching to GitHub (${GitHub__ApiBaseUrl:-https://api.github.com/})"
 fi
 export Gateway__PublicUrl="${Gateway__PublicUrl:-${NEXT_PUBLIC_APP_URL:-$GATEWAY_URL}}"
+
+# Without a Stripe API key the silos reconcile with the Stripe API simulator (tools/StripeSimulator), which also delivers
+# the checkouts made through it (provisioning trigger checkout --via-stripe-simulator) to the gateway, signed as Stripe does.
+STRIPE_SIMULATOR_URL="${STRIPE_SIMULATOR_URL:-http://127.0.0.1:5091}"
+if [ -z "${Stripe__ApiKey:-}${STRIPE_SECRET_KEY:-}" ]; then
+  StripeSimulator__ApiKey=sk_test_local_simulator StripeSimulator__WebhookEndpointId=we_local_simulator \
+    StripeSimulator__WebhookUrl="$GATEWAY_URL/api/webhooks/stripe" \
+    StripeSimulator__WebhookSecret="${Stripe__WebhookSecrets__0:-${STRIPE_WEBHOOK_SECRET:-}}" ASPNETCORE_URLS="$STRIPE_SIMULATOR_URL" \
+    dotnet "$root/tools/StripeSimulator/bin/Release/net10.0/Provisioning.StripeSimulator.dll" >"$logs/stripe-simulator.log" 2>&1 &
+  pids=("$!" "${pids[@]+"${pids[@]}"}")
+  export Stripe__ApiKey=sk_test_local_simulator Stripe__ApiBase="$STRIPE_SIMULATOR_URL" Stripe__WebhookEndpointId=we_local_simulator
+  export Stripe__ReconcileInterval="${Stripe__ReconcileInterval:-00:01:00}"
+  echo "no Stripe API key configured (Stripe__ApiKey or STRIPE_SECRET_KEY): reconciling with the Stripe simulator at $STRIPE_SIMULATOR_URL every ${Stripe__ReconcileInterval} (log: .local/logs/stripe-simulator.log)"
+else
+  echo "reconciling with Stripe (${Stripe__ApiBase:-https://api.stripe.com}) every ${Stripe__ReconcileInterval:-00:10:00}"
+fi
 
 export Orleans__ClusterId="${Orleans__ClusterId:-provisioning-local}"
 export Orleans__ServiceId="${Orleans__ServiceId:-provisioning}"

@@ -16,6 +16,7 @@ public static class CliApplication
         root.Subcommands.Add(TriggerCommand.Create());
         root.Subcommands.Add(JobsCommand.Create());
         root.Subcommands.Add(CallbackCommand.Create());
+        root.Subcommands.Add(StripeCommand.Create());
         return root;
     }
 

@@ -65,12 +65,25 @@ public static class ClusterTlsExtensions
         services.AddOptions<ClusterTlsOptions>().BindConfiguration(ClusterTlsOptions.Section).ValidateOnStart();
     }
 
-    private static TlsOptions CreateTlsOptions(ClusterTlsOptions settings) => new()
+    /// <summary>The TLS settings; files that are missing or unreadable stop the host with a message naming the key and path.</summary>
+    private static TlsOptions CreateTlsOptions(ClusterTlsOptions settings)
     {
-        LocalCertificate = ClusterCertificates.LoadLocal(settings),
-        RemoteCertificateMode = RemoteCertificateMode.RequireCertificate,
-        ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
-        RemoteCertificateValidation = ClusterCertificates.PeerCheck(settings).Validate,
-        HandshakeTimeout = settings.HandshakeTimeout,
-    };
+        try
+        {
+            return new TlsOptions
+            {
+                LocalCertificate = ClusterCertificates.LoadLocal(settings),
+                RemoteCertificateMode = RemoteCertificateMode.RequireCertificate,
+                ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
+                RemoteCertificateValidation = ClusterCertificates.PeerCheck(settings).Validate,
+                HandshakeTimeout = settings.HandshakeTimeout,
+            };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidOperationException(
+                $"Orleans:Tls: cannot load the certificates (CertificatePath '{settings.CertificatePath}', KeyPath '{settings.KeyPath}', " +
+                $"AuthorityPath '{settings.AuthorityPath}'): {ex.Message}", ex);
+        }
+    }
 }

@@ -46,9 +46,6 @@ public sealed class ClusterTlsOptionsValidation(IPAddress? advertisedAddress) : 
                 "Orleans:Tls:Mode=LoopbackPlaintext runs without TLS.");
         }
 
-        RequireFile(failures, "Orleans:Tls:CertificatePath", options.CertificatePath);
-        RequireFile(failures, "Orleans:Tls:KeyPath", options.KeyPath);
-        RequireFile(failures, "Orleans:Tls:AuthorityPath", options.AuthorityPath);
         if (hasStore && !Enum.TryParse<System.Security.Cryptography.X509Certificates.StoreLocation>(options.StoreLocation, true, out _))
         {
             failures.Add($"Orleans:Tls:StoreLocation must be CurrentUser or LocalMachine, not '{options.StoreLocation}'.");
@@ -72,13 +69,5 @@ public sealed class ClusterTlsOptionsValidation(IPAddress? advertisedAddress) : 
         }
 
         return failures;
-    }
-
-    private static void RequireFile(List<string> failures, string key, string? path)
-    {
-        if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
-        {
-            failures.Add($"{key}: no file at '{path}'.");
-        }
     }
 }

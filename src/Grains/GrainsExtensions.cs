@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioning.Grains.Dispatch;
 using Provisioning.Grains.Jobs;
+using Provisioning.Grains.Maintenance;
 using Provisioning.Grains.ReadModel;
 using Provisioning.Grains.StripeInbox;
+using Provisioning.Grains.StripeReconciliation;
 
 namespace Provisioning.Grains;
 
@@ -18,6 +20,8 @@ public static class GrainsExtensions
         silo.Services.AddJobReadModel();
         silo.Services.AddWorkflowDispatch();
         silo.Services.AddStripeInbox();
+        silo.Services.AddStripeReconciliation();
+        silo.Services.AddDataMaintenance();
         silo.Services.AddOptions<JobsOptions>()
             .BindConfiguration(JobsOptions.Section)
             .PostConfigure(o =>

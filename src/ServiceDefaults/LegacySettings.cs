@@ -15,6 +15,7 @@ public static class LegacySettings
         ("GITHUB_REPO_OWNER", "GitHub:Owner"),
         ("GITHUB_REPO_NAME", "GitHub:Repo"),
         ("NEXT_PUBLIC_APP_URL", "Gateway:PublicUrl"),
+        ("STRIPE_SECRET_KEY", "Stripe:ApiKey"),
     ];
 
     public static IConfigurationManager AddLegacyAliases(this IConfigurationManager configuration)

@@ -15,9 +15,10 @@ public static class SiloExtensions
     /// <summary>
     /// Makes this host an Orleans silo of the provisioning cluster. Settings come from <c>ConnectionStrings:Provisioning</c>
     /// and the <c>Orleans</c> section (see <see cref="SiloHostOptions"/>), validated at start. Optional sections
-    /// <c>Orleans:Options:ClusterMembership</c> (ClusterMembershipOptions) and <c>Orleans:Options:Reminders</c> (ReminderOptions) tune
-    /// failure detection and reminder periods. The Orleans ports listen on the advertised address only, protected as
-    /// <c>Orleans:Tls</c> says (<see cref="ClusterTlsExtensions"/>). Grain calls carry the caller's trace (W3C <c>traceparent</c>) to the grains.
+    /// <c>Orleans:Options:ClusterMembership</c> (ClusterMembershipOptions), <c>Orleans:Options:Reminders</c> (ReminderOptions) and
+    /// <c>Orleans:Options:GrainCollection</c> (GrainCollectionOptions) tune failure detection, reminder periods and how long
+    /// idle grains stay in memory. The Orleans ports listen on the advertised address only, protected as <c>Orleans:Tls</c>
+    /// says (<see cref="ClusterTlsExtensions"/>). Grain calls carry the caller's trace (W3C <c>traceparent</c>) to the grains.
     /// </summary>
     public static IHostApplicationBuilder AddProvisioningSilo(this IHostApplicationBuilder builder)
     {
@@ -48,6 +49,7 @@ public static class SiloExtensions
             o.SiloName = host.Value.SiloName ?? $"{Environment.MachineName}-{host.Value.SiloPort}");
         services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Options:ClusterMembership"));
         services.Configure<ReminderOptions>(builder.Configuration.GetSection("Orleans:Options:Reminders"));
+        services.Configure<GrainCollectionOptions>(builder.Configuration.GetSection("Orleans:Options:GrainCollection"));
         return builder;
     }
 

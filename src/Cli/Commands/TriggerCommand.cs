@@ -42,11 +42,19 @@ public static class TriggerCommand
         HelpName = "whsec_...",
     };
 
+    private static readonly Option<string?> ViaStripeSimulator = new("--via-stripe-simulator")
+    {
+        Description = "Create the paid checkout at the Stripe simulator at this URL (./run.sh: http://127.0.0.1:5091), which " +
+            "delivers it to the gateway signed as Stripe does, or drops it while its endpoint is down; a dropped one is " +
+            "recovered by the next reconciliation pass",
+        HelpName = "url",
+    };
+
     public static Command Create()
     {
         var checkout = new Command("checkout", "Send a Stripe-signed checkout.session.completed (a paid checkout) and print the job id it created")
         {
-            User, Agent, Region, EventId, WebhookSecret,
+            User, Agent, Region, EventId, WebhookSecret, ViaStripeSimulator,
         };
         checkout.SetCliAction(CheckoutAsync);
         return new Command("trigger", "Send the gateway a signed Stripe event, like 'stripe trigger'") { checkout };
@@ -62,6 +70,11 @@ public static class TriggerCommand
         if (eventId is not null && eventId.Any(char.IsWhiteSpace))
         {
             throw CliException.Usage($"--event-id: '{eventId}' contains white space");
+        }
+
+        if (parse.GetValue(ViaStripeSimulator) is { } simulator && !string.IsNullOrWhiteSpace(simulator))
+        {
+            return await ViaSimulatorAsync(context, simulator.Trim(), user, agent, region, eventId, cancellationToken);
         }
 
         var secret = Secrets.StripeWebhookSecret(context.Settings, parse.GetValue(WebhookSecret));
@@ -100,6 +113,50 @@ public static class TriggerCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Asks the Stripe simulator to create the checkout's event and deliver it; prints the job id it will have.</summary>
+    private static async Task<int> ViaSimulatorAsync(
+        CliContext context, string simulator, string user, string agent, string? region, string? eventId, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(simulator, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        {
+            throw CliException.Usage($"--via-stripe-simulator: '{simulator}' is not an http(s) URL");
+        }
+
+        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        var body = new JsonObject { ["userId"] = user, ["agentId"] = agent, ["region"] = region, ["eventId"] = eventId };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync("/_simulator/checkouts",
+                new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException(ExitCodes.GatewayError, "simulator-unreachable",
+                $"the Stripe simulator at {baseUrl} is not reachable ({ex.Message}); ./run.sh starts it when no Stripe API key is set");
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new CliException(ExitCodes.GatewayError, "simulator-refused",
+                    $"the Stripe simulator answered {(int)response.StatusCode}: {text}");
+            }
+
+            var answer = JsonNode.Parse(text)!;
+            var jobId = (string)answer["eventId"]!;
+            context.Output.Document(answer);
+            context.Output.Line(jobId);
+            context.Output.Note((bool?)answer["delivered"] == true
+                ? $"{CheckoutEvent.Type} {jobId} created at the Stripe simulator and delivered to the gateway"
+                : $"{CheckoutEvent.Type} {jobId} created at the Stripe simulator, not delivered ({answer["deliveryOutcome"]}); " +
+                  "the next reconciliation pass recovers it, or now: provisioning stripe reconcile");
+            return ExitCodes.Ok;
+        }
     }
 
     private static HttpRequestMessage Delivery(CheckoutEvent checkout, string signature)

@@ -35,6 +35,7 @@ public static class ProvisioningApiExtensions
         api.MapOperatorApi();
         api.MapSubscriptionsApi();
         api.MapStripeEventsApi();
+        api.MapStripeReconciliationApi();
         return app;
     }
 }

@@ -11,7 +11,7 @@ namespace Provisioning.Gateway.GitHubEvents;
 /// </summary>
 public sealed partial class RunJobLookup(NpgsqlDataSource dataSource)
 {
-    private const string ByRunId = "SELECT job_id FROM jobs WHERE run_id = $1 ORDER BY updated_at DESC LIMIT 1";
+    public const string ByRunId = "SELECT job_id FROM jobs WHERE run_id = $1 ORDER BY updated_at DESC LIMIT 1";
 
     /// <summary>The job id and how it was found (<c>run id</c> or <c>run title</c>), or null.</summary>
     public async Task<(string JobId, string FoundBy)?> FindAsync(WorkflowRunEvent run, CancellationToken cancellationToken)

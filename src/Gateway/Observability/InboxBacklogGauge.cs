@@ -12,7 +12,7 @@ namespace Provisioning.Gateway.Observability;
 /// </summary>
 public sealed class InboxBacklogGauge
 {
-    private const string Sql = """
+    public const string Sql = """
         SELECT count(*), COALESCE(extract(epoch FROM now() - min(received_at)), 0)::float8
         FROM stripe_inbox WHERE processed_at IS NULL
         """;

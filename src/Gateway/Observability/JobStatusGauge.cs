@@ -5,7 +5,7 @@ using Provisioning.ServiceDefaults.Telemetry;
 namespace Provisioning.Gateway.Observability;
 
 /// <summary>
-/// <c>provisioning.jobs</c>: jobs by status, read from the read model's <c>jobs</c> table with one <c>GROUP BY</c> when a
+/// <c>provisioning.jobs</c>: jobs by status, read from the counts the read model keeps (<see cref="JobCountsQuery"/>) when a
 /// collection asks and the last answer is older than <see cref="CacheFor"/>. Only the gateway reports it, so that a
 /// dashboard summing over hosts does not count a job twice. While the database does not answer, the last counts are kept.
 /// </summary>

@@ -10,7 +10,21 @@ public sealed class RetryCandidatesQuery(NpgsqlDataSource dataSource)
 {
     public async Task<IReadOnlyList<string>> FindAsync(JobStatus status, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = CreateCommand(status, since, limit);
+        var jobIds = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            jobIds.Add(reader.GetString(0));
+        }
+
+        return jobIds;
+    }
+
+    /// <summary>The statement that finds them, served by <c>ix_jobs_status_updated</c> (its plan is held by a test at scale).</summary>
+    public NpgsqlCommand CreateCommand(JobStatus status, DateTimeOffset? since, int limit)
+    {
+        var command = dataSource.CreateCommand($"""
             SELECT job_id FROM jobs
             WHERE status = $1{(since is null ? "" : " AND updated_at >= $3")}
             ORDER BY updated_at, job_id
@@ -23,13 +37,6 @@ public sealed class RetryCandidatesQuery(NpgsqlDataSource dataSource)
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         }
 
-        var jobIds = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            jobIds.Add(reader.GetString(0));
-        }
-
-        return jobIds;
+        return command;
     }
 }

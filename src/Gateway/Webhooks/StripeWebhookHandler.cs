@@ -57,10 +57,11 @@ public sealed class StripeWebhookHandler(
             return Reject(request, StripeWebhookRejection.For(signature), startedAt);
         }
 
-        var (envelope, rejection) = StripeEventReader.Read(body);
+        var (envelope, problem, malformedJson) = StripeEventReader.Read(body);
         if (envelope is null)
         {
-            return Reject(request, rejection!, startedAt);
+            var rejection = malformedJson ? StripeWebhookRejection.MalformedJson(problem!) : StripeWebhookRejection.NotAnEvent(problem!);
+            return Reject(request, rejection, startedAt);
         }
 
         // Only now, with a complete and authentic delivery, is a place taken (StripeWebhookAdmission).
@@ -85,7 +86,7 @@ public sealed class StripeWebhookHandler(
         StripeInboxAnswer answer;
         try
         {
-            answer = await grains.GetGrain<IStripeInboxGrain>(0)
+            answer = await grains.GetGrain<IStripeInboxGrain>(StripeInboxKeys.ForDelivery())
                 .AppendAsync(stripeEvent, body)
                 .WaitAsync(RecordDeadline, time, cancellationToken);
         }

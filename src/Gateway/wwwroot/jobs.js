@@ -10,6 +10,8 @@ const message = document.getElementById('message');
 const empty = document.getElementById('empty');
 const counts = document.getElementById('counts');
 const inbox = document.getElementById('inbox');
+const reconciliation = document.getElementById('reconciliation');
+const endpointBanner = document.getElementById('endpoint-banner');
 
 // How many pages the operator opened with "More": each refresh reloads that many, so rows stay put.
 let pages = 1;
@@ -55,6 +57,30 @@ function renderInbox(body) {
   inbox.classList.toggle('attention', body.full || body.oldestAgeSeconds >= 60);
 }
 
+// Reconciliation with Stripe's Events API: on or off, the last pass, and a banner while Stripe reports the endpoint disabled.
+function renderReconciliation(body) {
+  const minutes = Math.round(body.intervalSeconds / 60);
+  const last = body.passes.find((pass) => pass.finishedAt);
+  let text = body.enabled
+    ? `Stripe reconciliation: every ${minutes} min` + (last ? `; last pass ${formatTime(last.finishedAt)}` : '; no pass yet')
+    : `Stripe reconciliation: off (${body.offReason}).`;
+  if (body.enabled && last) {
+    text += last.error
+      ? `: failed (${last.error}); retrying.`
+      : `: ${last.listed} listed, ${last.alreadyPresent} already in the inbox, ${last.recovered} recovered.`;
+  } else if (body.enabled) {
+    text += '.';
+  }
+  reconciliation.textContent = text;
+  reconciliation.classList.toggle('attention', Boolean(last && last.error));
+  const disabled = body.enabled && body.endpointStatus === 'disabled';
+  endpointBanner.hidden = !disabled;
+  endpointBanner.textContent = disabled
+    ? `Stripe webhook endpoint ${body.webhookEndpointId} is disabled: Stripe sends this service no events. ` +
+      `Paid checkouts are recovered by reconciliation every ${minutes} min; enable the endpoint in Stripe's dashboard.`
+    : '';
+}
+
 function row(job) {
   const tr = el('tr');
   tr.dataset.jobId = job.jobId;
@@ -89,7 +115,8 @@ function row(job) {
 async function refresh() {
   const mine = ++generation;
   try {
-    const [countAnswer, inboxAnswer] = await Promise.all([request('GET', '/api/jobs/counts'), request('GET', '/api/stripe/inbox')]);
+    const [countAnswer, inboxAnswer, reconciliationAnswer] = await Promise.all([
+      request('GET', '/api/jobs/counts'), request('GET', '/api/stripe/inbox'), request('GET', '/api/stripe/reconciliation')]);
     const items = [];
     let cursor = null;
     for (let page = 0; page < pages; page++) {
@@ -105,6 +132,7 @@ async function refresh() {
     if (mine !== generation) return; // a newer refresh (new filter) has started
     if (countAnswer.status === 200) renderCounts(countAnswer.body);
     if (inboxAnswer.status === 200) renderInbox(inboxAnswer.body);
+    if (reconciliationAnswer.status === 200) renderReconciliation(reconciliationAnswer.body);
     rows.replaceChildren(...items.map(row));
     nextCursor = cursor;
     more.hidden = !nextCursor;

@@ -12,6 +12,14 @@ public readonly record struct StripeEventRoute(string Outcome, string? JobId, st
     public const string JobCreated = "job-created";
     public const string SubscriptionUpdated = "subscription-updated";
 
+    /// <summary>The event types that lead to work; any other type is stored as ignored.</summary>
+    public static readonly IReadOnlyList<string> HandledTypes =
+    [
+        "checkout.session.completed", "checkout.session.async_payment_succeeded",
+        "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
+        "invoice.paid", "invoice.payment_failed",
+    ];
+
     /// <summary>Whether this event claims its checkout session's one job.</summary>
     public bool CreatesJob => Work?.Job is not null;
 

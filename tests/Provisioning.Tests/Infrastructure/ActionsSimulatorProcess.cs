@@ -36,14 +36,14 @@ public sealed class ActionsSimulatorProcess : IAsyncDisposable
 
     /// <summary>Starts the simulator and waits until <c>/_simulator/health</c> answers.</summary>
     public static async Task<ActionsSimulatorProcess> StartAsync(
-        IReadOnlyDictionary<string, string?>? settings = null, TimeSpan? readyTimeout = null)
+        IReadOnlyDictionary<string, string?>? settings = null, TimeSpan? readyTimeout = null, NetworkHost? host = null)
     {
-        var baseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var baseUrl = host is null ? new Uri($"http://127.0.0.1:{FreePort.Next()}") : new Uri($"http://{host.Address}:8080");
         var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/'),
         };
-        var simulator = new ActionsSimulatorProcess(HostProcess.StartAssembly(AssemblyPath, environment, "actions-simulator"), baseUrl);
+        var simulator = new ActionsSimulatorProcess(HostProcess.StartAssembly(AssemblyPath, environment, "actions-simulator", host), baseUrl);
         try
         {
             await simulator.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(30));

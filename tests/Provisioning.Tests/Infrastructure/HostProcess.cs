@@ -33,19 +33,33 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts <c>dotnet src/{project}/bin/.../Provisioning.{project}.dll</c> with the given settings as environment variables.</summary>
-    public static HostProcess Start(string project, IReadOnlyDictionary<string, string?> environment, string? name = null) =>
-        StartAssembly(Repository.ProgramDll(project), environment, name ?? project);
+    /// <summary>
+    /// Starts <c>dotnet src/{project}/bin/.../Provisioning.{project}.dll</c> with the given settings as environment variables,
+    /// on <paramref name="host"/>'s network namespace when given.
+    /// </summary>
+    public static HostProcess Start(string project, IReadOnlyDictionary<string, string?> environment, string? name = null, NetworkHost? host = null) =>
+        StartAssembly(Repository.ProgramDll(project), environment, name ?? project, host);
 
-    /// <summary>Starts <c>dotnet {assembly}</c> (a built program anywhere in the repository) with the given settings as environment variables.</summary>
-    public static HostProcess StartAssembly(string assembly, IReadOnlyDictionary<string, string?> environment, string name)
+    /// <summary>
+    /// Starts <c>dotnet {assembly}</c> (a built program anywhere in the repository) with the given settings as environment
+    /// variables; on <paramref name="host"/>, through <c>ip netns exec</c>, which execs in place, so the process id is dotnet's.
+    /// </summary>
+    public static HostProcess StartAssembly(string assembly, IReadOnlyDictionary<string, string?> environment, string name, NetworkHost? host = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(host is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Repository.Root,
         };
+        if (host is not null)
+        {
+            foreach (var argument in new[] { "netns", "exec", host.Namespace, "dotnet" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         start.ArgumentList.Add(assembly);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -109,10 +123,17 @@ public sealed partial class HostProcess : IAsyncDisposable
         return await WaitForExitAsync(timeout);
     }
 
+    /// <summary>Freezes the process (SIGSTOP): it keeps its sockets but answers nothing until <see cref="Resume"/>.</summary>
+    public void Pause() => _ = SendSignal(_process.Id, SigStop);
+
+    /// <summary>Lets a paused process run on (SIGCONT).</summary>
+    public void Resume() => _ = SendSignal(_process.Id, SigCont);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
+            Resume();
             try
             {
                 await TerminateAsync(TimeSpan.FromSeconds(15));
@@ -141,6 +162,8 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     private const int SigKill = 9;
     private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSignal(int pid, int signal);

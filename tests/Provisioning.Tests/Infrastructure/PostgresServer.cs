@@ -9,11 +9,14 @@ public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _bin;
 
-    private PostgresServer(string dataDir, int port, string bin)
+    private readonly NetworkHost? _host;
+
+    private PostgresServer(string dataDir, int port, string bin, NetworkHost? host)
     {
         DataDir = dataDir;
         Port = port;
         _bin = bin;
+        _host = host;
     }
 
     public string DataDir { get; }
@@ -21,9 +24,16 @@ public sealed class PostgresServer : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Connection string of the server's <c>postgres</c> database, as the superuser.</summary>
-    public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false";
+    public string AdminConnectionString => $"Host={Address};Port={Port};Username=postgres;Database=postgres;Pooling=false";
 
-    public static async Task<PostgresServer> StartNewAsync()
+    /// <summary>Where the server listens: loopback, or its host's address.</summary>
+    public string Address => _host?.Address ?? "127.0.0.1";
+
+    /// <summary>
+    /// Initialises and starts a server on loopback or, with <paramref name="host"/>, in that host's network namespace on its
+    /// address, accepting connections from <paramref name="clients"/> (a CIDR such as <c>10.231.7.0/24</c>).
+    /// </summary>
+    public static async Task<PostgresServer> StartNewAsync(NetworkHost? host = null, string? clients = null)
     {
         var bin = FindBin();
         var root = Directory.CreateTempSubdirectory("provisioning-pg-");
@@ -31,15 +41,20 @@ public sealed class PostgresServer : IAsyncDisposable
         var dataDir = Path.Combine(root.FullName, "data");
         Directory.CreateDirectory(dataDir);
         await RunAsync("chown", "postgres", dataDir, skipUnlessRoot: true);
-        var server = new PostgresServer(dataDir, FreePort.Next(), bin);
+        var server = new PostgresServer(dataDir, host is null ? FreePort.Next() : 5432, bin, host);
         await server.RunPgAsync("initdb", "-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+        if (clients is not null)
+        {
+            await File.AppendAllTextAsync(Path.Combine(dataDir, "pg_hba.conf"), $"host all all {clients} trust\n");
+        }
+
         await server.StartAsync();
         return server;
     }
 
     public Task StartAsync() =>
         RunPgAsync("pg_ctl", "-D", DataDir, "-l", Path.Combine(DataDir, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {Port} -k {DataDir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off", "start");
+            "-o", $"-p {Port} -k {DataDir} -c listen_addresses={Address} -c max_connections=300 -c fsync=off", "start");
 
     public Task StopAsync() => RunPgAsync("pg_ctl", "-D", DataDir, "-m", "fast", "-w", "stop");
 
@@ -69,6 +84,11 @@ public sealed class PostgresServer : IAsyncDisposable
     private Task RunPgAsync(string tool, params string[] args)
     {
         var path = Path.Combine(_bin, tool);
+        if (_host is not null)
+        {
+            return RunAsync("ip", ["netns", "exec", _host.Namespace, "runuser", "-u", "postgres", "--", path, .. args]);
+        }
+
         return Environment.UserName == "root"
             ? RunAsync("runuser", ["-u", "postgres", "--", path, .. args])
             : RunAsync(path, args);

@@ -11,9 +11,10 @@ namespace Provisioning.Tests.Infrastructure;
 /// <summary>
 /// Silos and a gateway as real, separate processes on loopback, sharing one database: what a crash test needs
 /// (a <c>kill -9</c> must hit a process, not a host inside the test's own process).
-/// Failure detection is tuned down so that a killed silo is declared dead in a few seconds.
+/// Failure detection is tuned down so that a killed silo is declared dead in a few seconds. With network hosts
+/// (<see cref="NetworkHosts"/>) each process runs on a host of its own, on that host's address and the default ports.
 /// </summary>
-public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
+public sealed class ProcessCluster(string connectionString, NetworkHost? gatewayHost = null) : IAsyncDisposable
 {
     private readonly List<HostProcess> _processes = [];
     private IHost? _client;
@@ -24,7 +25,9 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
     /// Where the first gateway started listens; the silos give it to workflow runs as their callback address.
     /// Chosen before any silo starts, so the simulator's runs call back to the real gateway.
     /// </summary>
-    public Uri PublicGatewayUrl { get; } = new($"http://127.0.0.1:{FreePort.Next()}/");
+    public Uri PublicGatewayUrl { get; } = gatewayHost is null
+        ? new($"http://127.0.0.1:{FreePort.Next()}/")
+        : new($"http://{gatewayHost.Address}:8080/");
 
     private bool _publicGatewayStarted;
 
@@ -56,11 +59,12 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
     /// <summary>The gateway (client) port of each silo started, by name.</summary>
     public Dictionary<string, int> GatewayPorts { get; } = new();
 
-    public async Task<HostProcess> StartSiloAsync(string name)
+    /// <summary>Starts a silo on loopback, or on <paramref name="host"/> advertising its address.</summary>
+    public async Task<HostProcess> StartSiloAsync(string name, NetworkHost? host = null)
     {
-        var siloPort = FreePort.Next();
+        var siloPort = host is null ? FreePort.Next() : 11111;
         SiloPorts[name] = siloPort;
-        GatewayPorts[name] = FreePort.Next();
+        GatewayPorts[name] = host is null ? FreePort.Next() : 30000;
         var settings = new Dictionary<string, string?>(SiloSettings)
         {
             ["ConnectionStrings__Provisioning"] = ConnectionString,
@@ -69,15 +73,20 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
             ["Orleans__SiloPort"] = siloPort.ToString(),
             ["Orleans__GatewayPort"] = GatewayPorts[name].ToString(),
             ["Orleans__SiloName"] = name,
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["ASPNETCORE_URLS"] = host is null ? $"http://127.0.0.1:{FreePort.Next()}" : $"http://{host.Address}:8080",
         };
+        if (host is not null)
+        {
+            settings["Orleans__AdvertisedIPAddress"] = host.Address;
+        }
+
         settings.TryAdd("Gateway__PublicUrl", PublicGatewayUrl.ToString());
         foreach (var (key, value) in TestCertificates.SiloSettings())
         {
             settings.TryAdd(key, value);
         }
 
-        var silo = HostProcess.Start("Silo", settings, name);
+        var silo = HostProcess.Start("Silo", settings, name, host);
         _processes.Add(silo);
         await silo.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
         return silo;
@@ -91,6 +100,7 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         IDictionary<string, string?>? extra = null, bool waitUntilReady = true)
     {
         var url = _publicGatewayStarted ? new Uri($"http://127.0.0.1:{FreePort.Next()}") : PublicGatewayUrl;
+        var host = _publicGatewayStarted ? null : gatewayHost;
         _publicGatewayStarted = true;
         var settings = new Dictionary<string, string?>
         {
@@ -116,9 +126,10 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
             settings[key] = value;
         }
 
-        var gateway = HostProcess.Start("Gateway", settings, "gateway");
+        var gateway = HostProcess.Start("Gateway", settings, "gateway", host);
         _processes.Add(gateway);
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", TestSecrets.OperatorKey);
         // Ready, not only up: the gateway serves HTTP before its Orleans client has found a silo.
         var probe = waitUntilReady ? "/readyz" : "/healthz";
         try
@@ -128,8 +139,9 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}\n--- last output of the gateway ---\n{gateway.Tail(30)}", ex);
+            throw new TimeoutException($"{ex.Message}\n--- last output of the gateway ---\n{gateway.Tail(40)}", ex);
         }
+
         return (gateway, url);
     }
 

@@ -46,11 +46,30 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public string? PostgresAdminConnectionString { get; init; }
 
+    /// <summary>
+    /// Hosts to place the processes on, one per host: <c>postgres</c>, <c>github</c> (the simulator), <c>gateway</c> and
+    /// <c>silo-1</c>..<c>silo-N</c>. Null: everything on loopback.
+    /// </summary>
+    public NetworkHosts? Network { get; init; }
+
+    /// <summary>The PostgreSQL server of a <see cref="Network"/> system, on its own host.</summary>
+    public PostgresServer? Postgres { get; private set; }
+
     private ActionsSimulatorProcess? _simulator;
+    private readonly Dictionary<HostProcess, NetworkHost> _siloHosts = [];
+
+    /// <summary>The host a silo runs on, in a <see cref="Network"/> system.</summary>
+    public NetworkHost HostOf(HostProcess silo) => _siloHosts[silo];
 
     public async Task InitializeAsync()
     {
-        if (PostgresAdminConnectionString is null)
+        if (Network is not null)
+        {
+            Postgres = await PostgresServer.StartNewAsync(Network["postgres"], $"{Network.Subnet}.0/24");
+            ConnectionString = await TestPostgres.CreateDatabaseOnAsync(Postgres.AdminConnectionString, "system");
+            await Provisioning.Migrator.DatabaseMigrator.MigrateAsync(ConnectionString);
+        }
+        else if (PostgresAdminConnectionString is null)
         {
             ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync("system");
         }
@@ -60,7 +79,7 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
             await Provisioning.Migrator.DatabaseMigrator.MigrateAsync(ConnectionString);
         }
 
-        Cluster = new ProcessCluster(ConnectionString);
+        Cluster = new ProcessCluster(ConnectionString, Network?["gateway"]);
         if (WithSimulator)
         {
             var simulatorSettings = new Dictionary<string, string?>
@@ -78,7 +97,7 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
                 simulatorSettings[key] = value;
             }
 
-            _simulator = await ActionsSimulatorProcess.StartAsync(simulatorSettings);
+            _simulator = await ActionsSimulatorProcess.StartAsync(simulatorSettings, host: Network?["github"]);
             Cluster.SiloSettings["GitHub__ApiBaseUrl"] = _simulator.BaseUrl.ToString();
             Cluster.SiloSettings["Orleans__Options__Reminders__MinimumReminderPeriod"] = "00:00:01";
             Cluster.SiloSettings["Dispatch__ReminderPeriod"] = "00:00:02";
@@ -95,11 +114,16 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
 
         for (var i = 1; i <= SiloCount; i++)
         {
-            _silos.Add(await Cluster.StartSiloAsync($"silo-{i}"));
+            _silos.Add(await StartSiloAsync($"silo-{i}", Network?[$"silo-{i}"]));
         }
 
         (Gateway, GatewayUrl) = await Cluster.StartGatewayAsync(GatewaySettings);
         Http = new HttpClient { BaseAddress = GatewayUrl, Timeout = TimeSpan.FromSeconds(60) };
+        if (Network is not null)
+        {
+            // Off loopback the gateway serves reads to operators only.
+            Http.DefaultRequestHeaders.Authorization = new("Bearer", TestSecrets.OperatorKey);
+        }
         await WaitUntilReadyAsync();
     }
 
@@ -114,10 +138,11 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
         }
 
         var count = _silos.Count;
+        var hosts = _silos.Select(s => _siloHosts.GetValueOrDefault(s)).ToArray();
         _silos.Clear();
         for (var i = 1; i <= count; i++)
         {
-            _silos.Add(await Cluster.StartSiloAsync($"silo-{i}-restarted-{Guid.NewGuid():N}"[..24]));
+            _silos.Add(await StartSiloAsync($"silo-{i}-restarted-{Guid.NewGuid():N}"[..24], hosts[i - 1]));
         }
 
         await WaitUntilReadyAsync();
@@ -140,7 +165,7 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
             throw new InvalidOperationException($"{silo.Name} is still running: kill or stop it first");
         }
 
-        var replacement = await Cluster.StartSiloAsync($"{silo.Name.Split('~')[0]}~{Guid.NewGuid():N}"[..20]);
+        var replacement = await StartSiloAsync($"{silo.Name.Split('~')[0]}~{Guid.NewGuid():N}"[..20], _siloHosts.GetValueOrDefault(silo));
         _silos[index] = replacement;
         await WaitUntilReadyAsync();
         return replacement;
@@ -154,6 +179,17 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
             ?? throw new InvalidOperationException("the grain has no activation");
         var name = Cluster.SiloPorts.Single(p => p.Value == address.Endpoint.Port).Key;
         return _silos.Single(s => s.Name == name);
+    }
+
+    private async Task<HostProcess> StartSiloAsync(string name, NetworkHost? host)
+    {
+        var silo = await Cluster.StartSiloAsync(name, host);
+        if (host is not null)
+        {
+            _siloHosts[silo] = host;
+        }
+
+        return silo;
     }
 
     public Task WaitUntilReadyAsync() =>
@@ -173,6 +209,11 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
         if (_simulator is not null)
         {
             await _simulator.DisposeAsync();
+        }
+
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
         }
     }
 }

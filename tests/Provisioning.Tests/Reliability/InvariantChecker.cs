@@ -562,14 +562,34 @@ public sealed class InvariantChecker(TestSystem system, ITestOutputHelper output
 
             ReportOverlaps(user.Key, "in progress (job history)", intervals, violations);
 
-            // The same from GitHub's side: from a run's accepted claim to its last accepted callback.
+            // The same from GitHub's side: from a run's accepted claim to its last callback that was applied. A callback
+            // answered "duplicate" was applied earlier (a retry after a lost answer): its late answer is no new activity.
             var ids = user.Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
-            var runs = callbacks.Where(c => c.Outcome == "accepted" && ids.Contains(c.JobId!)).GroupBy(c => c.RunId)
+            var runs = callbacks.Where(c => c.Outcome == "accepted" && ids.Contains(c.JobId!) && !AnsweredDuplicate(c)).GroupBy(c => c.RunId)
                 .Where(g => g.Any(c => c.Event == "claim"))
                 .Select(g => (JobId: g.First().JobId!, From: g.Where(c => c.Event == "claim").Min(c => c.AnsweredAt ?? c.SentAt),
                     To: g.Max(c => c.SentAt)))
                 .ToList();
             ReportOverlaps(user.Key, "provisioning (accepted run callbacks)", runs, violations);
+        }
+    }
+
+    private static bool AnsweredDuplicate(SimulatorCallback callback)
+    {
+        if (string.IsNullOrEmpty(callback.Answer))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var answer = JsonDocument.Parse(callback.Answer);
+            return answer.RootElement.ValueKind == JsonValueKind.Object
+                && answer.RootElement.TryGetProperty("duplicate", out var duplicate) && duplicate.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -35,11 +35,15 @@ public sealed class ReliabilitySystem : IAsyncLifetime
         return system;
     }
 
-    private static TestSystem CreateDefault(string? postgresAdmin) => new()
+    /// <summary>A system with the scenarios' settings whose processes each run on a host of <paramref name="network"/>.</summary>
+    public static TestSystem Create(NetworkHosts network, int siloCount) => CreateDefault(null, network, siloCount);
+
+    private static TestSystem CreateDefault(string? postgresAdmin, NetworkHosts? network = null, int siloCount = 2) => new()
     {
-        SiloCount = 2,
+        SiloCount = siloCount,
         WithSimulator = true,
         PostgresAdminConnectionString = postgresAdmin,
+        Network = network,
         SiloSettings =
         {
             ["Jobs__ClaimTimeout"] = "00:00:20",

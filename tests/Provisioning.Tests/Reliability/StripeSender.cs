@@ -28,6 +28,29 @@ public sealed class StripeSender(Uri gateway) : IDisposable
             async (stripeEvent, _) => await DeliverOneAsync(stripeEvent, log, until, deadline));
     }
 
+    /// <summary>
+    /// Steady traffic: starts one delivery every <c>1 / perSecond</c> seconds, in order, whatever the answers; each is retried
+    /// on its own as in <see cref="DeliverAsync"/>, until acknowledged or <paramref name="deadline"/> after the start.
+    /// </summary>
+    public async Task DeliverSteadilyAsync(IReadOnlyList<StripeTestEvent> events, DeliveryLog log, double perSecond, TimeSpan deadline)
+    {
+        var clock = Stopwatch.StartNew();
+        var deliveries = new List<Task>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / perSecond);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var stripeEvent = events[i];
+            deliveries.Add(Task.Run(() => DeliverOneAsync(stripeEvent, log, clock, deadline)));
+        }
+
+        await Task.WhenAll(deliveries);
+    }
+
     private async Task DeliverOneAsync(StripeTestEvent stripeEvent, DeliveryLog log, Stopwatch clock, TimeSpan deadline)
     {
         var delivery = log.Sent(stripeEvent);

@@ -1,19 +1,18 @@
 using System.Text.Json;
-using Provisioning.StripeEvents;
-
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.StripeEvents;
 
 /// <summary>
 /// Reads the few fields the service acts on from a verified Stripe event, with <see cref="JsonDocument"/> rather than
 /// Stripe.net's typed model: whatever API version the account is pinned to, a field that moved or a type that changed
 /// elsewhere in the object cannot stop ingestion. Where API versions put a field in different places, both are read.
+/// Webhook deliveries and events listed by reconciliation are read alike.
 /// </summary>
 public static class StripeEventReader
 {
     private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
-    /// <summary>The event's envelope, or why the body is not a Stripe event.</summary>
-    public static (StripeEventEnvelope? Envelope, StripeWebhookRejection? Rejection) Read(ReadOnlyMemory<byte> body)
+    /// <summary>The event's envelope, or why the body is not a Stripe event (and whether it is not JSON at all).</summary>
+    public static (StripeEventEnvelope? Envelope, string? Problem, bool MalformedJson) Read(ReadOnlyMemory<byte> body)
     {
         JsonDocument document;
         try
@@ -22,7 +21,7 @@ public static class StripeEventReader
         }
         catch (JsonException ex)
         {
-            return (null, StripeWebhookRejection.MalformedJson(ex.Message));
+            return (null, ex.Message, true);
         }
 
         using (document)
@@ -61,12 +60,11 @@ public static class StripeEventReader
             var envelope = new StripeEventEnvelope(
                 id, type, created, Bool(root, "livemode") ?? false, String(root, "api_version"),
                 ReadCheckout(type, dataObject), ReadSubscriptionChange(type, dataObject), String(dataObject, "id"));
-            return (envelope, null);
+            return (envelope, null, false);
         }
     }
 
-    private static (StripeEventEnvelope?, StripeWebhookRejection?) NotAnEvent(string why) =>
-        (null, StripeWebhookRejection.NotAnEvent(why));
+    private static (StripeEventEnvelope?, string?, bool) NotAnEvent(string why) => (null, why, false);
 
     private static CheckoutCompleted? ReadCheckout(string type, JsonElement session)
     {

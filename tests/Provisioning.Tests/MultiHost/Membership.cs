@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Npgsql;
+using Provisioning.Tests.Infrastructure;
+
+namespace Provisioning.Tests.MultiHost;
+
+/// <summary>What the cluster's membership table (PostgreSQL) says about the silo on a host.</summary>
+public static class Membership
+{
+    private const int Active = 3;
+    private const int Dead = 6;
+
+    /// <summary>The generation of the active silo on <paramref name="host"/> (a new process there has a new one).</summary>
+    public static async Task<int> ActiveGenerationAsync(TestSystem system, NetworkHost host)
+    {
+        int? generation = null;
+        await Eventually.UntilAsync(async () => (generation = await GenerationAsync(system, host, Active)) is not null,
+            TimeSpan.FromSeconds(30), $"an active silo on {host.Name} in the membership table");
+        return generation!.Value;
+    }
+
+    /// <summary>Waits until the cluster has declared that silo dead; the time it took from <paramref name="since"/>.</summary>
+    public static async Task<TimeSpan> UntilDeadAsync(TestSystem system, NetworkHost host, int generation, Stopwatch since, TimeSpan bound)
+    {
+        await Eventually.UntilAsync(async () => await StatusAsync(system, host, generation) == Dead, bound,
+            $"the silo on {host.Name} (generation {generation}) declared dead in the membership table");
+        return since.Elapsed;
+    }
+
+    private static async Task<int?> GenerationAsync(TestSystem system, NetworkHost host, int status)
+    {
+        await using var connection = new NpgsqlConnection(system.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT max(generation) FROM orleansmembershiptable WHERE deploymentid = @cluster AND address = @address AND status = @status",
+            connection);
+        command.Parameters.AddWithValue("cluster", system.Cluster.ClusterId);
+        command.Parameters.AddWithValue("address", host.Address);
+        command.Parameters.AddWithValue("status", status);
+        return await command.ExecuteScalarAsync() is int generation ? generation : null;
+    }
+
+    private static async Task<int?> StatusAsync(TestSystem system, NetworkHost host, int generation)
+    {
+        await using var connection = new NpgsqlConnection(system.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT status FROM orleansmembershiptable WHERE deploymentid = @cluster AND address = @address AND generation = @generation",
+            connection);
+        command.Parameters.AddWithValue("cluster", system.Cluster.ClusterId);
+        command.Parameters.AddWithValue("address", host.Address);
+        command.Parameters.AddWithValue("generation", generation);
+        return await command.ExecuteScalarAsync() is int status ? status : null;
+    }
+}
