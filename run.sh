@@ -64,6 +64,10 @@ fi
 
 scripts/dev-secrets.sh "$local_dir/dev.env"
 set -a; source "$local_dir/dev.env"; set +a
+# The cluster's mutual TLS (docs/security.md): a throwaway authority and certificates under .local/certs.
+certs="$local_dir/certs"
+scripts/cluster-certs.sh "$certs"
+export Orleans__Tls__AuthorityPath="$certs/ca.pem" Orleans__Tls__PeerSubjects__0="CN=provisioning-silo"
 
 echo "building..."
 dotnet build Provisioning.sln -c Release -nologo -v quiet >"$logs/build.log" 2>&1 || { cat "$logs/build.log" >&2; exit 1; }
@@ -106,14 +110,16 @@ fi
 export Orleans__ClusterId="${Orleans__ClusterId:-provisioning-local}"
 export Orleans__ServiceId="${Orleans__ServiceId:-provisioning}"
 for n in 1 2; do
-  Orleans__SiloPort=$((11110 + n)) Orleans__GatewayPort=$((29999 + n)) Orleans__SiloName="local-silo-$n" \
+  Orleans__Tls__CertificatePath="$certs/silo.pem" Orleans__Tls__KeyPath="$certs/silo.key" \
+    Orleans__Tls__PeerSubjects__1="CN=provisioning-gateway" \
+    Orleans__SiloPort=$((11110 + n)) Orleans__GatewayPort=$((29999 + n)) Orleans__SiloName="local-silo-$n" \
     ASPNETCORE_URLS="http://127.0.0.1:$((5080 + n))" \
     dotnet "$(bin Silo)" >"$logs/silo-$n.log" 2>&1 &
   pids=("$!" "${pids[@]+"${pids[@]}"}")
   echo "silo $n started (log: .local/logs/silo-$n.log)"
 done
 
-ASPNETCORE_URLS="$GATEWAY_URL" \
+Orleans__Tls__CertificatePath="$certs/gateway.pem" Orleans__Tls__KeyPath="$certs/gateway.key" ASPNETCORE_URLS="$GATEWAY_URL" \
   dotnet "$(bin Gateway)" >"$logs/gateway.log" 2>&1 &
 pids=("$!" "${pids[@]}")
 echo "gateway started (log: .local/logs/gateway.log)"

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Provisioning.ClusterSecurity;
 using Provisioning.ServiceDefaults;
 
 namespace Provisioning.Gateway;
@@ -17,7 +18,8 @@ public static class ClusterClientExtensions
     /// Connects this host to the Orleans cluster as a client, finding silos through the PostgreSQL membership table.
     /// <c>Orleans:ClusterId</c> and <c>Orleans:ServiceId</c> must match the silos' (default <c>provisioning</c> for both).
     /// The client keeps retrying until a silo answers, so the gateway may start before the silos. Grain calls carry the
-    /// caller's trace (W3C <c>traceparent</c>) to the silos.
+    /// caller's trace (W3C <c>traceparent</c>) to the silos. The connections use mutual TLS as <c>Orleans:Tls</c> says
+    /// (<see cref="ClusterTlsExtensions"/>).
     /// </summary>
     public static IHostApplicationBuilder AddProvisioningClusterClient(this IHostApplicationBuilder builder)
     {
@@ -32,6 +34,7 @@ public static class ClusterClientExtensions
             }));
             client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
             client.AddActivityPropagation();
+            client.UseProvisioningTls();
         });
         builder.Services.Configure<ClusterOptions>(o =>
         {

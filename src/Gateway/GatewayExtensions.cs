@@ -21,6 +21,7 @@ public static class GatewayExtensions
     {
         builder.Configuration.AddLogLevelDefaults();
         builder.AddProvisioningClusterClient();
+        builder.AddGatewayStatementTimeout();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthApi();
         builder.AddStripeWebhook();
@@ -34,15 +35,15 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>The middleware and every endpoint, in order: errors, the jobs dashboard's files, authentication, admission of webhooks, then the routes.</summary>
+    /// <summary>The middleware and every endpoint, in order: errors, the jobs dashboard's files, authentication, then the routes.</summary>
     public static WebApplication MapProvisioningGateway(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseJobsDashboard();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
         app.MapHealthApi();
         app.MapStripeWebhook();
         app.MapWorkflowCallbacks();

@@ -2,6 +2,7 @@ using Provisioning.Grains.Batching;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Provisioning.ClusterSecurity;
 using Provisioning.Grains;
 using Orleans.Runtime.Hosting;
 using Provisioning.ServiceDefaults;
@@ -16,7 +17,8 @@ public static class SiloExtensions
     /// and the <c>Orleans</c> section (see <see cref="SiloHostOptions"/>), validated at start. Optional sections
     /// <c>Orleans:Options:ClusterMembership</c> (ClusterMembershipOptions), <c>Orleans:Options:Reminders</c> (ReminderOptions) and
     /// <c>Orleans:Options:GrainCollection</c> (GrainCollectionOptions) tune failure detection, reminder periods and how long
-    /// idle grains stay in memory. Grain calls carry the caller's trace (W3C <c>traceparent</c>) to the grains.
+    /// idle grains stay in memory. The Orleans ports listen on the advertised address only, protected as <c>Orleans:Tls</c>
+    /// says (<see cref="ClusterTlsExtensions"/>). Grain calls carry the caller's trace (W3C <c>traceparent</c>) to the grains.
     /// </summary>
     public static IHostApplicationBuilder AddProvisioningSilo(this IHostApplicationBuilder builder)
     {
@@ -27,7 +29,7 @@ public static class SiloExtensions
         services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateOnStart();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        builder.UseOrleans(silo => silo.UseProvisioningPostgres().AddProvisioningGrains().AddActivityPropagation());
+        builder.UseOrleans(silo => silo.UseProvisioningPostgres().AddProvisioningGrains().AddActivityPropagation().UseProvisioningTls());
 
         services.AddOptions<ClusterOptions>().Configure<IOptions<SiloHostOptions>>((o, host) =>
         {
@@ -39,8 +41,9 @@ public static class SiloExtensions
             o.AdvertisedIPAddress = host.Value.AdvertisedAddress;
             o.SiloPort = host.Value.SiloPort;
             o.GatewayPort = host.Value.GatewayPort;
-            o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, host.Value.SiloPort);
-            o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, host.Value.GatewayPort);
+            // Only the advertised address: Orleans does not authenticate callers by itself, so no other interface gets the ports.
+            o.SiloListeningEndpoint = new IPEndPoint(host.Value.AdvertisedAddress, host.Value.SiloPort);
+            o.GatewayListeningEndpoint = new IPEndPoint(host.Value.AdvertisedAddress, host.Value.GatewayPort);
         });
         services.AddOptions<SiloOptions>().Configure<IOptions<SiloHostOptions>>((o, host) =>
             o.SiloName = host.Value.SiloName ?? $"{Environment.MachineName}-{host.Value.SiloPort}");

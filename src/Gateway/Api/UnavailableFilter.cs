@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults;
 using Npgsql;
 
 namespace Provisioning.Gateway.Api;
@@ -16,10 +17,10 @@ internal sealed partial class UnavailableFilter(ILogger<UnavailableFilter> logge
         {
             return await next(context);
         }
-        catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or OrleansException or TimeoutException || ClusterClientExtensions.IsNoSiloReachedYet(ex))
+        catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } or OrleansException or TimeoutException || ClusterClientExtensions.IsNoSiloReachedYet(ex))
         {
             var request = context.HttpContext.Request;
-            LogUnavailable(logger, request.Method, request.Path, ex.GetType().Name, ex.Message);
+            LogUnavailable(logger, request.Method, LogText.Escape(request.Path), ex.GetType().Name, ex.Message);
             context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,

@@ -26,7 +26,13 @@ public sealed class CallbackHandler(
 
     public async Task<Results<Ok<CallbackReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        var (body, outcome) = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (outcome == WebhookBodyOutcome.TooSlow)
+        {
+            return Reject(request, StatusCodes.Status408RequestTimeout, "body-too-slow", "Body too slow",
+                $"The body did not arrive within {WebhookBody.ReadDeadline.TotalSeconds:0} s; nothing changed. Send the callback again.");
+        }
+
         if (body is null)
         {
             return Reject(request, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",

@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,7 @@ public sealed class GitHubEventsHandler(
 
     public async Task<Results<Ok<GitHubEventReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
+        var deliveryId = LogText.Escape(request.Headers["X-GitHub-Delivery"].ToString());
         if (!options.Value.IsConfigured)
         {
             GitHubEventsLog.NotConfigured(logger, deliveryId);
@@ -41,7 +42,13 @@ public sealed class GitHubEventsHandler(
                 $"This gateway does not take GitHub webhooks: {GitHubEventsOptions.SecretKey} is not configured.");
         }
 
-        var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        var (body, outcome) = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (outcome == WebhookBodyOutcome.TooSlow)
+        {
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status408RequestTimeout, "body-too-slow", "Body too slow",
+                $"The body did not arrive within {WebhookBody.ReadDeadline.TotalSeconds:0} s.");
+        }
+
         if (body is null)
         {
             return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
@@ -60,7 +67,7 @@ public sealed class GitHubEventsHandler(
                     : "X-Hub-Signature-256 does not match the body with the configured webhook secret.");
         }
 
-        var gitHubEvent = request.Headers["X-GitHub-Event"].ToString();
+        var gitHubEvent = LogText.Escape(request.Headers["X-GitHub-Event"].ToString());
         if (string.IsNullOrEmpty(gitHubEvent) || string.IsNullOrEmpty(deliveryId))
         {
             return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status400BadRequest, "headers-missing", "Missing headers",

@@ -12,6 +12,9 @@ public sealed class ReadinessProbe(IClusterClient cluster, NpgsqlDataSource data
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>The <c>error</c> of a check that failed with an error rather than by timing out.</summary>
+    public const string FailedError = "failed";
+
     public async Task<ReadinessReport> CheckAsync(CancellationToken cancellationToken)
     {
         var clusterCheck = TimedAsync(ct => cluster.GetGrain<IClusterProbeGrain>(0).PingAsync().WaitAsync(ct), cancellationToken);
@@ -47,7 +50,8 @@ public sealed class ReadinessProbe(IClusterClient cluster, NpgsqlDataSource data
         catch (Exception ex) when (ex is NpgsqlException or OrleansException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException
                                    || ClusterClientExtensions.IsNoSiloReachedYet(ex))
         {
-            return new ReadinessCheck(false, clock.Elapsed.TotalMilliseconds, ex.Message);
+            // /readyz is open to anyone: it names the check that failed, never the exception's text (hosts, users, queries).
+            return new ReadinessCheck(false, clock.Elapsed.TotalMilliseconds, FailedError);
         }
     }
 }

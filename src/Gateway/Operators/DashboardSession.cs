@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults;
 using System.Net;
 using Provisioning.Gateway.Observability;
 
@@ -10,7 +11,7 @@ namespace Provisioning.Gateway.Operators;
 /// <see cref="Lifetime"/>), and <c>POST /dashboard/sign-out</c> removes it. The cookie carries the operator's name, its
 /// expiry and a MAC keyed by that operator's key (<see cref="OperatorKeyRing.IssueSession"/>): nothing is stored, and
 /// removing or rotating the key ends the session. It opens the dashboard only, never <c>/api</c>. Failed sign-ins are
-/// bounded per client address (<see cref="DashboardSignInThrottle"/>).
+/// bounded per client address (<see cref="OperatorKeyThrottle"/>).
 /// </summary>
 public static class DashboardSession
 {
@@ -46,28 +47,42 @@ public static class DashboardSession
         return app;
     }
 
+    /// <summary>The largest sign-in form accepted: a key and its field name fit many times over.</summary>
+    public const int MaxFormBytes = 1024;
+
     private static async Task<IResult> SignInAsync(
-        HttpContext context, OperatorKeyRing keys, DashboardSignInThrottle throttle, TimeProvider time, ILoggerFactory loggers)
+        HttpContext context, OperatorKeyRing keys, OperatorKeyThrottle throttle, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(DashboardSession).FullName!);
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (!throttle.MayTry(address, out var retryAfter))
+        var request = context.Request;
+        if (!string.Equals(request.ContentType?.Split(';')[0].Trim(), "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
-            var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            return Page("Send the sign-in form (application/x-www-form-urlencoded).", HttpStatusCode.UnsupportedMediaType);
+        }
+
+        if (request.ContentLength is not { } length || length > MaxFormBytes)
+        {
+            return Page($"The sign-in form is larger than {MaxFormBytes} bytes.", HttpStatusCode.RequestEntityTooLarge);
+        }
+
+        if (!throttle.TryBegin(address, out var retryAfter))
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
             OperatorLog.SignInThrottled(logger, address, seconds);
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Page($"Too many failed sign-ins from this address. Try again in {seconds} seconds.", HttpStatusCode.TooManyRequests);
         }
 
-        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
-        var key = form?["key"].ToString().Trim();
+        var form = await request.ReadFormAsync(context.RequestAborted);
+        var key = form["key"].ToString().Trim();
         if (string.IsNullOrEmpty(key) || keys.NameOf(key) is not { } name)
         {
-            throttle.Failed(address);
-            OperatorLog.KeyRejected(logger, context.Request.Method, context.Request.Path, address);
+            OperatorLog.KeyRejected(logger, request.Method, LogText.Escape(request.Path), address);
             return Page(string.IsNullOrEmpty(key) ? "Enter an operator key." : "That is not an operator key.", HttpStatusCode.Unauthorized);
         }
 
+        throttle.Succeeded(address);
         var expiresAt = time.GetUtcNow() + Lifetime;
         context.Response.Cookies.Append(CookieName, keys.IssueSession(name, expiresAt), CookieOptions(context.Request, expiresAt));
         OperatorLog.SignedIn(logger, name, context.Connection.RemoteIpAddress?.ToString());

@@ -25,7 +25,7 @@ public static class OperatorAccess
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OperatorOptions>, OperatorOptionsValidation>());
         builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<OperatorKeyRing>();
-        builder.Services.AddSingleton<DashboardSignInThrottle>();
+        builder.Services.AddSingleton<OperatorKeyThrottle>();
         builder.Services.AddSingleton<ReadAccess>();
         builder.Services.AddHostedService<OperatorAccessReport>();
         builder.Services.AddSingleton<IAuthorizationHandler, ReadAccessHandler>();

@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -17,12 +18,15 @@ public sealed class OperatorKeyHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     OperatorKeyRing keys,
+    OperatorKeyThrottle throttle,
     IProblemDetailsService problems,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
     private const string Realm = "provisioning";
+
+    private const string ThrottledItem = "operator-key-throttled";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -34,12 +38,21 @@ public sealed class OperatorKeyHandler(
                 : AuthenticateResult.NoResult());
         }
 
+        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!throttle.TryBegin(address, out var retryAfter))
+        {
+            Context.Items[ThrottledItem] = retryAfter;
+            OperatorLog.KeyThrottled(Logger, address, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            return Task.FromResult(AuthenticateResult.Fail("Too many wrong operator keys from this address."));
+        }
+
         if (keys.NameOf(presented) is not { } name)
         {
-            OperatorLog.KeyRejected(Logger, Request.Method, Request.Path, Context.Connection.RemoteIpAddress?.ToString());
+            OperatorLog.KeyRejected(Logger, Request.Method, LogText.Escape(Request.Path), address);
             return Task.FromResult(AuthenticateResult.Fail("The operator key is not valid."));
         }
 
+        throttle.Succeeded(address);
         return Task.FromResult(Success(name));
     }
 
@@ -55,6 +68,25 @@ public sealed class OperatorKeyHandler(
         if (!presented && DashboardSession.IsPageRequest(Request))
         {
             Response.Redirect(DashboardSession.SignInPath);
+            return;
+        }
+
+        if (Context.Items[ThrottledItem] is TimeSpan retryAfter)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many wrong operator keys",
+                    Detail = $"This address sent too many wrong operator keys; no key from it is checked for {seconds} s.",
+                    Extensions = { ["reason"] = "too-many-failures" },
+                },
+            });
             return;
         }
 

@@ -36,4 +36,8 @@ internal static partial class OperatorLog
     [LoggerMessage(EventId = 1408, Level = LogLevel.Warning,
         Message = "Dashboard sign-in refused: too many failed sign-ins from {RemoteAddress}; it may try again in {RetryAfterSeconds} s")]
     public static partial void SignInThrottled(ILogger logger, string remoteAddress, int retryAfterSeconds);
+
+    [LoggerMessage(EventId = 1409, Level = LogLevel.Warning,
+        Message = "Operator key refused unchecked: too many wrong keys from {RemoteAddress}; it may try again in {RetryAfterSeconds} s")]
+    public static partial void KeyThrottled(ILogger logger, string remoteAddress, int retryAfterSeconds);
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Provisioning.Gateway.Operators;
 
 /// <summary>
-/// Stops the gateway at start when an operator key is too short to be a secret, two names share one key, or the dashboard's
+/// Stops the gateway at start when an operator key is too short or too uniform to be a secret, two names share one key, or the dashboard's
 /// sign-in allows no failure at all.
 /// </summary>
 internal sealed class OperatorOptionsValidation : IValidateOptions<OperatorOptions>
@@ -13,10 +13,14 @@ internal sealed class OperatorOptionsValidation : IValidateOptions<OperatorOptio
         var failures = new List<string>();
         foreach (var (keyName, key) in options.Configured())
         {
-            if (key.Trim().Length < OperatorOptions.MinKeyLength || key.Trim().Any(char.IsWhiteSpace))
+            var trimmed = key.Trim();
+            if (trimmed.Any(char.IsWhiteSpace)
+                || OperatorOptions.EstimatedBits(trimmed) < OperatorOptions.MinKeyBits
+                || trimmed.Distinct().Count() < OperatorOptions.MinDistinctCharacters)
             {
-                failures.Add($"{OperatorOptions.KeysKey}:{keyName} is not a usable operator key: use at least {OperatorOptions.MinKeyLength} " +
-                             "characters without spaces (e.g. op_$(head -c 24 /dev/urandom | base64 | tr -d '/+=')).");
+                failures.Add($"{OperatorOptions.KeysKey}:{keyName} is not a usable operator key: it must hold at least {OperatorOptions.MinKeyBits} " +
+                             $"random bits (e.g. 22 random letters and digits, or 32 hex digits), with at least {OperatorOptions.MinDistinctCharacters} " +
+                             "different characters and no spaces: make one with op_$(head -c 24 /dev/urandom | base64 | tr -d '/+=').");
             }
         }
 
@@ -26,9 +30,9 @@ internal sealed class OperatorOptionsValidation : IValidateOptions<OperatorOptio
                          "give each operator a key of their own, so that history names who acted.");
         }
 
-        if (options.DashboardSignInFailuresPerMinute < 1)
+        if (options.KeyFailuresPerMinute < 1)
         {
-            failures.Add($"{OperatorOptions.DashboardSignInFailuresPerMinuteKey} must be at least 1 (it is {options.DashboardSignInFailuresPerMinute}).");
+            failures.Add($"{OperatorOptions.KeyFailuresPerMinuteKey} must be at least 1 (it is {options.KeyFailuresPerMinute}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

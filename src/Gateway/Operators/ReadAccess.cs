@@ -19,6 +19,25 @@ public sealed class ReadAccess(IOptions<OperatorOptions> options, IServer server
     public static bool IsLoopback(string address) =>
         Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.IsLoopback;
 
+    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "Via"];
+
+    /// <summary>
+    /// Whether a request to a loopback-only gateway really comes from this machine: it names a local host
+    /// (<c>localhost</c> or a loopback address), so a web page whose name was rebound to 127.0.0.1 is not local, and it
+    /// carries no <c>Forwarded</c>, <c>X-Forwarded-For</c>, <c>X-Forwarded-Host</c> or <c>Via</c> header, so a request relayed by
+    /// a proxy or tunnel on this machine is not local either.
+    /// </summary>
+    public static bool IsLocalRequest(HttpRequest request)
+    {
+        var host = request.Host.Host;
+        var localName = string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
+        var headers = request.Headers;
+        return localName
+            && !ForwardingHeaders.Any(headers.ContainsKey)
+            && request.HttpContext.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote);
+    }
+
     private static bool Decide(OperatorOptions options, IServer server, ILogger logger)
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];

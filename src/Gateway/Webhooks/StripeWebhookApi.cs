@@ -27,7 +27,7 @@ public static class StripeWebhookApi
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StripeSignatureVerifier>();
         builder.Services.AddSingleton<StripeWebhookHandler>();
-        builder.Services.AddStripeWebhookAdmission();
+        builder.Services.AddSingleton<StripeWebhookAdmission>();
         return builder;
     }
 
@@ -35,8 +35,7 @@ public static class StripeWebhookApi
     public static IEndpointRouteBuilder MapStripeWebhook(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/api/webhooks").WithTags("Webhooks");
-        webhooks.MapPost("/stripe", ReceiveStripeEventAsync).WithName("StripeWebhook")
-            .RequireRateLimiting(StripeWebhookAdmission.Policy);
+        webhooks.MapPost("/stripe", ReceiveStripeEventAsync).WithName("StripeWebhook");
         return app;
     }
 

@@ -15,7 +15,7 @@ namespace Provisioning.Gateway.Webhooks;
 /// whenever that is not known to have happened, or while the unprocessed backlog is past its bound.
 /// </summary>
 public sealed class StripeWebhookHandler(
-    StripeSignatureVerifier verifier, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<StripeWebhookHandler> logger)
+    StripeSignatureVerifier verifier, StripeWebhookAdmission admission, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<StripeWebhookHandler> logger)
 {
     /// <summary>The largest body accepted: 256 KiB (Stripe's events are a few KiB).</summary>
     public const int MaxBodyBytes = 256 * 1024;
@@ -38,10 +38,12 @@ public sealed class StripeWebhookHandler(
             return Reject(request, StripeWebhookRejection.UnsupportedMediaType, startedAt);
         }
 
-        var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        var (body, outcome) = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return Reject(request, StripeWebhookRejection.BodyTooLarge(MaxBodyBytes), startedAt);
+            return Reject(request, outcome == WebhookBodyOutcome.TooSlow
+                ? StripeWebhookRejection.BodyTooSlow(WebhookBody.ReadDeadline)
+                : StripeWebhookRejection.BodyTooLarge(MaxBodyBytes), startedAt);
         }
 
         if (body.Length == 0)
@@ -60,6 +62,18 @@ public sealed class StripeWebhookHandler(
         {
             var rejection = malformedJson ? StripeWebhookRejection.MalformedJson(problem!) : StripeWebhookRejection.NotAnEvent(problem!);
             return Reject(request, rejection, startedAt);
+        }
+
+        // Only now, with a complete and authentic delivery, is a place taken (StripeWebhookAdmission).
+        using var place = await admission.EnterAsync(cancellationToken);
+        if (!place.IsAcquired)
+        {
+            telemetry.WebhookAnswered(envelope.Type, "overloaded", startedAt);
+            StripeWebhookLog.Overloaded(logger);
+            return ApiProblems.Unavailable(
+                request.HttpContext.Response, StripeWebhookAdmission.RetryAfter, "Too many deliveries in progress",
+                "The gateway is recording as many deliveries as it takes at once; nothing was recorded. Deliver the event again later.",
+                "overloaded");
         }
 
         return await RecordAsync(envelope, body, request.HttpContext.Response, startedAt, cancellationToken);

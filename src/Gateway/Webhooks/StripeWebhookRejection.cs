@@ -14,6 +14,10 @@ public sealed record StripeWebhookRejection(int Status, string Reason, string Ti
         StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
         $"The body is larger than {maxBytes / 1024} KiB, the most a Stripe event is accepted with.");
 
+    public static StripeWebhookRejection BodyTooSlow(TimeSpan deadline) => new(
+        StatusCodes.Status408RequestTimeout, "body-too-slow", "Body too slow",
+        $"The body did not arrive within {deadline.TotalSeconds:0} s; nothing was recorded. Deliver the event again.");
+
     public static readonly StripeWebhookRejection EmptyBody = new(
         StatusCodes.Status400BadRequest, "empty-body", "Empty body", "The request has no body; a Stripe event was expected.");
 

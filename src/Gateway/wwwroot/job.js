@@ -32,7 +32,8 @@ function render(job) {
   const status = el('span', job.status, `status status-${job.status}`);
   status.id = 'job-status';
   let run = null;
-  if (job.runUrl) {
+  // A run URL comes from a callback; only an https one becomes a link (no javascript: or data: URLs).
+  if (job.runUrl && /^https:\/\//i.test(job.runUrl)) {
     run = el('a', job.runId ? `run ${job.runId}` : job.runUrl);
     run.href = job.runUrl;
     run.rel = 'noopener noreferrer';

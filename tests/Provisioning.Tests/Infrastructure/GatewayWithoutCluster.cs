@@ -12,7 +12,7 @@ public static class GatewayWithoutCluster
     /// </summary>
     public static HostProcess Start(IDictionary<string, string?> settings, string? url = null)
     {
-        var environment = new Dictionary<string, string?>
+        var environment = new Dictionary<string, string?>(TestCertificates.GatewaySettings())
         {
             ["ConnectionStrings__Provisioning"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=none",
             ["ASPNETCORE_URLS"] = url ?? $"http://127.0.0.1:{FreePort.Next()}",

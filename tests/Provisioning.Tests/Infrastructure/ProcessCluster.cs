@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
+using Provisioning.ClusterSecurity;
 using Provisioning.ServiceDefaults;
 
 namespace Provisioning.Tests.Infrastructure;
@@ -54,18 +56,22 @@ public sealed class ProcessCluster(string connectionString, NetworkHost? gateway
     /// <summary>The silo-to-silo port of each silo started, by name: how a test finds the process behind a silo address.</summary>
     public Dictionary<string, int> SiloPorts { get; } = new();
 
+    /// <summary>The gateway (client) port of each silo started, by name.</summary>
+    public Dictionary<string, int> GatewayPorts { get; } = new();
+
     /// <summary>Starts a silo on loopback, or on <paramref name="host"/> advertising its address.</summary>
     public async Task<HostProcess> StartSiloAsync(string name, NetworkHost? host = null)
     {
         var siloPort = host is null ? FreePort.Next() : 11111;
         SiloPorts[name] = siloPort;
+        GatewayPorts[name] = host is null ? FreePort.Next() : 30000;
         var settings = new Dictionary<string, string?>(SiloSettings)
         {
             ["ConnectionStrings__Provisioning"] = ConnectionString,
             ["Orleans__ClusterId"] = ClusterId,
             ["Orleans__ServiceId"] = ServiceId,
             ["Orleans__SiloPort"] = siloPort.ToString(),
-            ["Orleans__GatewayPort"] = (host is null ? FreePort.Next() : 30000).ToString(),
+            ["Orleans__GatewayPort"] = GatewayPorts[name].ToString(),
             ["Orleans__SiloName"] = name,
             ["ASPNETCORE_URLS"] = host is null ? $"http://127.0.0.1:{FreePort.Next()}" : $"http://{host.Address}:8080",
         };
@@ -75,6 +81,11 @@ public sealed class ProcessCluster(string connectionString, NetworkHost? gateway
         }
 
         settings.TryAdd("Gateway__PublicUrl", PublicGatewayUrl.ToString());
+        foreach (var (key, value) in TestCertificates.SiloSettings())
+        {
+            settings.TryAdd(key, value);
+        }
+
         var silo = HostProcess.Start("Silo", settings, name, host);
         _processes.Add(silo);
         await silo.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
@@ -105,6 +116,11 @@ public sealed class ProcessCluster(string connectionString, NetworkHost? gateway
             [$"Gateway__OperatorKeys__{TestSecrets.OperatorName}"] = TestSecrets.OperatorKey,
             [$"Gateway__OperatorKeys__{TestSecrets.SecondOperatorName}"] = TestSecrets.SecondOperatorKey,
         };
+        foreach (var (key, value) in TestCertificates.GatewaySettings())
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
@@ -129,32 +145,39 @@ public sealed class ProcessCluster(string connectionString, NetworkHost? gateway
         return (gateway, url);
     }
 
-    /// <summary>An Orleans client in the test process that finds the silos through the membership table.</summary>
+    /// <summary>An Orleans client in the test process that finds the silos through the membership table; it shows the gateway's certificate.</summary>
     public async Task<IClusterClient> ConnectClientAsync()
     {
-        if (_client is null)
-        {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Configuration[DatabaseOptions.ConnectionStringKey] = ConnectionString;
-            builder.Services.AddProvisioningDatabase();
-            builder.UseOrleansClient(client => client.UseAdoNetClustering(options =>
-                options.Configure<IOptions<DatabaseOptions>>((o, db) =>
-                {
-                    o.Invariant = DatabaseExtensions.OrleansInvariant;
-                    o.ConnectionString = db.Value.ConnectionString;
-                })));
-            builder.Services.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = ClusterId;
-                o.ServiceId = ServiceId;
-            });
-            builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
-            builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
-            _client = builder.Build();
-            await _client.StartAsync();
-        }
-
+        _client ??= await StartClientAsync(TestCertificates.GatewaySettings());
         return _client.Services.GetRequiredService<IClusterClient>();
+    }
+
+    /// <summary>
+    /// A separate Orleans client host with the given transport settings (environment variable names, <c>Orleans__Tls__...</c>);
+    /// the caller stops and disposes it.
+    /// </summary>
+    public async Task<IHost> StartClientAsync(Dictionary<string, string?> tlsSettings, CancellationToken cancellationToken = default)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration[DatabaseOptions.ConnectionStringKey] = ConnectionString;
+        builder.Configuration.AddInMemoryCollection(tlsSettings.AsConfiguration());
+        builder.Services.AddProvisioningDatabase();
+        builder.UseOrleansClient(client => client.UseProvisioningTls().UseAdoNetClustering(options =>
+            options.Configure<IOptions<DatabaseOptions>>((o, db) =>
+            {
+                o.Invariant = DatabaseExtensions.OrleansInvariant;
+                o.ConnectionString = db.Value.ConnectionString;
+            })));
+        builder.Services.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = ClusterId;
+            o.ServiceId = ServiceId;
+        });
+        builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
     }
 
     public async ValueTask DisposeAsync()

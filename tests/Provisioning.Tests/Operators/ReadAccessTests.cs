@@ -22,6 +22,25 @@ public sealed class ReadAccessTests(CallbackSystemFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("Host", "rebound.example")]
+    [InlineData("Host", "10.0.0.7")]
+    [InlineData("X-Forwarded-For", "203.0.113.9")]
+    [InlineData("Forwarded", "for=203.0.113.9")]
+    [InlineData("Via", "1.1 tunnel")]
+    public async Task GetJob_OpenReadsButForeignHostOrForwarded_401UnlessKey(string header, string value)
+    {
+        var jobId = await fixture.CreateJobAsync();
+
+        var anonymous = await GetAsync(fixture.Http, $"/api/jobs/{jobId}", null, (header, value));
+        var withKey = await GetAsync(fixture.Http, $"/api/jobs/{jobId}", new AuthenticationHeaderValue("Bearer", TestSecrets.OperatorKey), (header, value));
+        var localName = await GetAsync(fixture.Http, $"/api/jobs/{jobId}", null, ("Host", $"localhost:{fixture.Http.BaseAddress!.Port}"));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "Bearer"), anonymous);
+        Assert.Equal(HttpStatusCode.OK, withKey.Status);
+        Assert.Equal(HttpStatusCode.OK, localName.Status);
+    }
+
     [Fact]
     public async Task Reads_RequireKeyForReadsTrue_401WithoutOrWithWrongKeyAnd200WithKey()
     {
@@ -51,10 +70,16 @@ public sealed class ReadAccessTests(CallbackSystemFixture fixture)
         }
     }
 
-    private static async Task<(HttpStatusCode Status, string? Challenge)> GetAsync(HttpClient http, string path, AuthenticationHeaderValue? authorization)
+    private static async Task<(HttpStatusCode Status, string? Challenge)> GetAsync(
+        HttpClient http, string path, AuthenticationHeaderValue? authorization, (string Name, string Value)? header = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = authorization;
+        if (header is { } extra)
+        {
+            request.Headers.TryAddWithoutValidation(extra.Name, extra.Value);
+        }
+
         using var response = await http.SendAsync(request);
         return (response.StatusCode, response.Headers.WwwAuthenticate.FirstOrDefault()?.Scheme);
     }

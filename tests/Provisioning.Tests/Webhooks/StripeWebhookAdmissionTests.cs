@@ -1,13 +1,13 @@
 using System.Net;
-using System.Text;
+using Npgsql;
 using Provisioning.Tests.Infrastructure;
 
 namespace Provisioning.Tests.Webhooks;
 
 /// <summary>
-/// A gateway that admits one delivery at a time and queues none: while a delivery is in progress (its body still
-/// arriving), the next one is refused at once with 503, <c>Retry-After</c> and reason <c>overloaded</c>, and records
-/// nothing; once the place is free, deliveries are recorded again, the refused one included.
+/// A gateway that admits one delivery at a time and queues none: while a verified delivery is being recorded (its write
+/// held up by a lock on the inbox table), the next one is refused at once with 503, <c>Retry-After</c> and reason
+/// <c>overloaded</c>, and records nothing; once the place is free, deliveries are recorded again, the refused one included.
 /// </summary>
 public sealed class StripeWebhookAdmissionTests(TestSystem system) : IClassFixture<TestSystem>
 {
@@ -22,41 +22,29 @@ public sealed class StripeWebhookAdmissionTests(TestSystem system) : IClassFixtu
         try
         {
             using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
-            var slow = StripeEventFactory.CheckoutCompleted(StripeEventFactory.NewId("user"), StripeEventFactory.NewId("agent"));
+            var held = StripeEventFactory.CheckoutCompleted(StripeEventFactory.NewId("user"), StripeEventFactory.NewId("agent"));
             var refused = StripeEventFactory.CheckoutCompleted(StripeEventFactory.NewId("user"), StripeEventFactory.NewId("agent"));
-            var body = new HeldBody(Encoding.UTF8.GetBytes(slow.Json)) { Headers = { ContentType = new("application/json") } };
-            using var slowRequest = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/stripe") { Content = body };
-            slowRequest.Headers.TryAddWithoutValidation("Stripe-Signature", StripeEventFactory.Sign(slow.Json));
-            // With "Expect: 100-continue" the body goes out only once the gateway starts reading it, which it does only
-            // after admitting the delivery: the first byte sent means the delivery holds the only place.
-            slowRequest.Headers.ExpectContinue = true;
-            using var slowHttp = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(60) })
+            Task<WebhookAnswer> heldAnswer;
+            await using (var stall = await TableLock.TakeAsync(system.ConnectionString, "stripe_inbox"))
             {
-                BaseAddress = url,
-                Timeout = TimeSpan.FromSeconds(60),
-            };
-            var slowAnswer = slowHttp.SendAsync(slowRequest);
-            await body.FirstBytesSent.WaitAsync(TimeSpan.FromSeconds(30));
+                heldAnswer = http.SendWebhookAsync(held.ToRequest());
+                // The held delivery has its place once its write waits for the lock.
+                await Eventually.UntilAsync(() => WaitingWritesAsync(), n => n > 0, TimeSpan.FromSeconds(30), "a write waiting on stripe_inbox");
 
-            // The slow delivery keeps its place until its body is complete and recorded.
-            var answer = await http.SendWebhookAsync(refused.ToRequest());
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
-            Assert.Equal("overloaded", answer.Reason);
-            Assert.Equal(TimeSpan.FromSeconds(2), answer.RetryAfter);
-            Assert.Equal("application/problem+json", answer.MediaType);
-            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/jobs/{refused.Id}")).StatusCode);
-            var metrics = await http.GetStringAsync("/metrics");
-            Assert.Contains(metrics.Split('\n'), line =>
-                line.StartsWith("provisioning_webhooks_total{", StringComparison.Ordinal)
-                && line.Contains("outcome=\"overloaded\"", StringComparison.Ordinal)
-                && line.Split(' ')[1] == "1");
-
-            body.Release();
-            using (var completed = await slowAnswer.WaitAsync(TimeSpan.FromSeconds(60)))
-            {
-                Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+                var answer = await http.SendWebhookAsync(refused.ToRequest());
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
+                Assert.Equal("overloaded", answer.Reason);
+                Assert.Equal(TimeSpan.FromSeconds(2), answer.RetryAfter);
+                Assert.Equal("application/problem+json", answer.MediaType);
+                var metrics = await http.GetStringAsync("/metrics");
+                Assert.Contains(metrics.Split('\n'), line =>
+                    line.StartsWith("provisioning_webhooks_total{", StringComparison.Ordinal)
+                    && line.Contains("outcome=\"overloaded\"", StringComparison.Ordinal)
+                    && line.Split(' ')[1] == "1");
             }
 
+            Assert.Equal(HttpStatusCode.OK, (await heldAnswer.WaitAsync(TimeSpan.FromSeconds(60))).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/jobs/{refused.Id}")).StatusCode);
             var again = await http.SendWebhookAsync(refused.ToRequest());
             Assert.Equal((HttpStatusCode.OK, "job-created"), (again.Status, again.Outcome));
         }
@@ -66,29 +54,12 @@ public sealed class StripeWebhookAdmissionTests(TestSystem system) : IClassFixtu
         }
     }
 
-    /// <summary>A JSON body sent in two parts: the first byte at once, the rest when <see cref="Release"/> is called.</summary>
-    private sealed class HeldBody(byte[] json) : HttpContent
+    private async Task<long> WaitingWritesAsync()
     {
-        private readonly TaskCompletionSource _firstSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task FirstBytesSent => _firstSent.Task;
-
-        public void Release() => _released.TrySetResult();
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await stream.WriteAsync(json.AsMemory(0, 1));
-            await stream.FlushAsync();
-            _firstSent.TrySetResult();
-            await _released.Task;
-            await stream.WriteAsync(json.AsMemory(1));
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = json.Length;
-            return true;
-        }
+        await using var connection = new NpgsqlConnection(system.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'stripe_inbox'::regclass", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -4,17 +4,17 @@ using Provisioning.Tests.Infrastructure;
 namespace Provisioning.Tests.Operators;
 
 /// <summary>
-/// The dashboard's sign-in form cannot be used to guess operator keys: past <c>Gateway:DashboardSignInFailuresPerMinute</c>
+/// The dashboard's sign-in form cannot be used to guess operator keys: past <c>Gateway:KeyFailuresPerMinute</c>
 /// failed sign-ins from one address, every sign-in from it is refused with 429 and <c>Retry-After</c> until the minute ends,
 /// even with a right key, and no session is issued. The sign-in needs no cluster, so these gateways run without one.
 /// </summary>
-public sealed class DashboardSignInThrottleTests
+public sealed class OperatorKeyThrottleTests
 {
     [Fact]
     public async Task SignIn_PastTheFailuresOfAMinute_429WithRetryAfterEvenForARightKeyAndNoSession()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
-        await using var gateway = StartGateway(url, new Dictionary<string, string?> { ["Gateway__DashboardSignInFailuresPerMinute"] = "2" });
+        await using var gateway = StartGateway(url, new Dictionary<string, string?> { ["Gateway__KeyFailuresPerMinute"] = "2" });
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(url) };
         await Eventually.UntilAsync(async () => (await http.GetAsync("/healthz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the gateway's /healthz");
 
@@ -41,12 +41,12 @@ public sealed class DashboardSignInThrottleTests
     [Fact]
     public async Task Gateway_WithNoFailureAllowed_ExitsNamingTheSetting()
     {
-        await using var gateway = StartGateway($"http://127.0.0.1:{FreePort.Next()}", new Dictionary<string, string?> { ["Gateway__DashboardSignInFailuresPerMinute"] = "0" });
+        await using var gateway = StartGateway($"http://127.0.0.1:{FreePort.Next()}", new Dictionary<string, string?> { ["Gateway__KeyFailuresPerMinute"] = "0" });
 
         var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("Gateway:DashboardSignInFailuresPerMinute must be at least 1", gateway.Output);
+        Assert.Contains("Gateway:KeyFailuresPerMinute must be at least 1", gateway.Output);
     }
 
     private static FormUrlEncodedContent Form(string key) => new([new KeyValuePair<string, string>("key", key)]);
