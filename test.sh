@@ -16,7 +16,8 @@ results="$root/.local/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 pgdir="$work/pgdata"
-port=$((20000 + RANDOM % 20000))
+# Between the tests' own ports (FreePort: 10000-32000) and the ephemeral range (from 32768).
+port=$((32100 + RANDOM % 600))
 
 cleanup() {
   # Programs the tests started (Debug builds; ./run.sh runs Release) that a crashed test host left behind.

@@ -35,6 +35,10 @@ public static class GatewayEndpoints
             web.UseSetting("GitHub:WebhookSecret", TestSecrets.GitHubWebhookSecret);
             web.UseSetting($"Gateway:OperatorKeys:{TestSecrets.OperatorName}", TestSecrets.OperatorKey);
             web.UseSetting("Gateway:RequireKeyForReads", "true");
+            foreach (var (key, value) in TestCertificates.GatewaySettings().AsConfiguration())
+            {
+                web.UseSetting(key, value);
+            }
         });
         var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints;
         return endpoints.OfType<RouteEndpoint>()
