@@ -86,7 +86,7 @@ public sealed class StripeWebhookHandler(
         StripeInboxAnswer answer;
         try
         {
-            answer = await grains.GetGrain<IStripeInboxGrain>(StripeInboxKeys.ForDelivery())
+            answer = await grains.GetGrain<IStripeInboxGrain>(0)
                 .AppendAsync(stripeEvent, body)
                 .WaitAsync(RecordDeadline, time, cancellationToken);
         }

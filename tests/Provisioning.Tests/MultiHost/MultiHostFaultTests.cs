@@ -79,7 +79,7 @@ public sealed class MultiHostFaultTests(MultiHostSystem fixture, ITestOutputHelp
         await CheckAsync(run, sender);
     }
 
-    [NetworkFact]
+    [NetworkFact(OpenProblem = "every delivery enters the inbox through one silo's gateway connection, so a gateway cut from that silo acknowledges nothing until the cut heals")]
     public async Task GatewayCutFromOneSilo_DeliveriesAreAcknowledgedThroughTheOthers()
     {
         var (system, run, sender, traffic) = StartTraffic("m3-gateway-cut-from-silo");
