@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -125,45 +124,9 @@ public sealed class StripeSimulatorProcess : IAsyncDisposable
         await Process.DisposeAsync();
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!Process.HasExited)
-        {
-            try
-            {
-                using var response = await _control.GetAsync("/_simulator/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
+    private Task WaitUntilReadyAsync(TimeSpan timeout) => SimulatorControl.WaitUntilHealthyAsync(Process, _control, "Stripe simulator", timeout);
 
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"The Stripe simulator did not answer /_simulator/health within {timeout.TotalSeconds:0} s\n{Process.Tail(40)}");
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new InvalidOperationException($"The Stripe simulator exited with {Process.ExitCode} before it was ready\n{Process.Tail(40)}");
-    }
-
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response)
-    {
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException(
-                $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}",
-                null,
-                response.StatusCode);
-        }
-    }
+    private static Task EnsureSuccessAsync(HttpResponseMessage response) => SimulatorControl.EnsureSuccessAsync(response);
 }
 
 public sealed record StripeSimCheckout(string EventId, string SessionId, long Created, bool Delivered, int? DeliveryStatus, string? DeliveryOutcome);

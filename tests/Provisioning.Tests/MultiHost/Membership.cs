@@ -27,29 +27,22 @@ public static class Membership
         return since.Elapsed;
     }
 
-    private static async Task<int?> GenerationAsync(TestSystem system, NetworkHost host, int status)
-    {
-        await using var connection = new NpgsqlConnection(system.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT max(generation) FROM orleansmembershiptable WHERE deploymentid = @cluster AND address = @address AND status = @status",
-            connection);
-        command.Parameters.AddWithValue("cluster", system.Cluster.ClusterId);
-        command.Parameters.AddWithValue("address", host.Address);
-        command.Parameters.AddWithValue("status", status);
-        return await command.ExecuteScalarAsync() is int generation ? generation : null;
-    }
+    private static Task<int?> GenerationAsync(TestSystem system, NetworkHost host, int status) => ScalarAsync(system,
+        "SELECT max(generation) FROM orleansmembershiptable WHERE deploymentid = @cluster AND address = @address AND status = @value",
+        host, status);
 
-    private static async Task<int?> StatusAsync(TestSystem system, NetworkHost host, int generation)
+    private static Task<int?> StatusAsync(TestSystem system, NetworkHost host, int generation) => ScalarAsync(system,
+        "SELECT status FROM orleansmembershiptable WHERE deploymentid = @cluster AND address = @address AND generation = @value",
+        host, generation);
+
+    private static async Task<int?> ScalarAsync(TestSystem system, string sql, NetworkHost host, int value)
     {
         await using var connection = new NpgsqlConnection(system.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT status FROM orleansmembershiptable WHERE deploymentid = @cluster AND address = @address AND generation = @generation",
-            connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("cluster", system.Cluster.ClusterId);
         command.Parameters.AddWithValue("address", host.Address);
-        command.Parameters.AddWithValue("generation", generation);
-        return await command.ExecuteScalarAsync() is int status ? status : null;
+        command.Parameters.AddWithValue("value", value);
+        return await command.ExecuteScalarAsync() is int result ? result : null;
     }
 }
