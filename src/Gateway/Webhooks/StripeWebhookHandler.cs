@@ -86,7 +86,7 @@ public sealed class StripeWebhookHandler(
         StripeInboxAnswer answer;
         try
         {
-            answer = await grains.GetGrain<IStripeInboxGrain>(0)
+            answer = await grains.GetGrain<IStripeInboxGrain>(StripeInboxKeys.ForDelivery())
                 .AppendAsync(stripeEvent, body)
                 .WaitAsync(RecordDeadline, time, cancellationToken);
         }

@@ -27,3 +27,15 @@ public interface IStripeInboxGrain : IGrainWithIntegerKey
     [Alias("GetBacklogAsync")]
     Task<InboxBacklog> GetBacklogAsync();
 }
+
+/// <summary>
+/// Keys of the inbox's entry points. An Orleans client sends every call for one grain through the same silo's gateway
+/// connection, so each delivery picks one of several keys: deliveries spread over all the silos the gateway is connected
+/// to, and a delivery that failed because one silo went silent is retried, with another key, most likely through another.
+/// </summary>
+public static class StripeInboxKeys
+{
+    public const int Count = 64;
+
+    public static long ForDelivery() => Random.Shared.Next(Count);
+}

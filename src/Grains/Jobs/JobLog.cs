@@ -27,6 +27,12 @@ internal static partial class JobLog
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Job {JobId}: {Reason}")]
     public static partial void LogStalled(ILogger logger, string jobId, string reason);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Debug, Message = "Job {JobId} reminder: {Action} ({Why})")]
+    public static partial void LogReminder(ILogger logger, string jobId, JobSchedule.ReminderAction action, string why);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Job {JobId}: reminder not re-armed on activation ({Reason}); the next change retries")]
+    public static partial void LogReminderDeferred(ILogger logger, string jobId, string reason);
+
     [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Job {JobId} dispatch of attempt {Attempt} failed for good after {Request} requests: {Error}")]
     public static partial void LogDispatchFailed(ILogger logger, string jobId, int attempt, int request, string error);
 }

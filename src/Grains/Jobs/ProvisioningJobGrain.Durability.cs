@@ -29,6 +29,7 @@ public sealed partial class ProvisioningJobGrain
     private async Task ScheduleReminderAsync(ReminderRule rule)
     {
         var decision = Schedule.Reminder(rule, Job, _reminderTicksBy, time.GetUtcNow());
+        JobLog.LogReminder(logger, JobId, decision.Action, decision.Why);
         if (decision.Action == JobSchedule.ReminderAction.Write)
         {
             await this.RegisterOrUpdateReminder(OwedWorkReminder, decision.Due, decision.Period);
@@ -84,6 +85,27 @@ public sealed partial class ProvisioningJobGrain
         telemetry.Transitioned(Job, _recordedTransitions);
         _recordedTransitions = Job.History.Count;
         await (reminder is { } rule ? Task.WhenAll(ProjectAsync(), ScheduleReminderAsync(rule)) : ProjectAsync());
+    }
+
+    /// <summary>
+    /// Writes the reminder again for a job that still owes work. An activation elsewhere (a silo declared dead while it still
+    /// ran) may have changed or removed it after this state was written; the next change retries when storage is down.
+    /// </summary>
+    private async Task RearmReminderAsync()
+    {
+        if (!JobSchedule.OwesWork(Job))
+        {
+            return;
+        }
+
+        try
+        {
+            await ScheduleReminderAsync(ReminderRule.WakeInTime);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OrleansException)
+        {
+            JobLog.LogReminderDeferred(logger, JobId, ex.Message);
+        }
     }
 
     /// <summary>Repairs a projection that fell behind (a crash between the state write and the projection); the next change retries.</summary>

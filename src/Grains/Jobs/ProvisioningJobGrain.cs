@@ -47,6 +47,7 @@ public sealed partial class ProvisioningJobGrain(
 
         _dispatchOrigin = JobTelemetry.Origin(Job.DispatchTraceParent);
         await RepairProjectionAsync();
+        await RearmReminderAsync();
         ScheduleDispatch();
     }
 

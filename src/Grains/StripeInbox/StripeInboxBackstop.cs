@@ -20,6 +20,8 @@ public sealed partial class StripeInboxBackstop : BackgroundService
     private readonly StripeInboxOptions _options;
     private readonly ILogger<StripeInboxBackstop> _logger;
     private volatile InboxBacklog? _backlog;
+    private readonly Lock _measuringLock = new();
+    private Task<InboxBacklog>? _measuring;
 
     public StripeInboxBackstop(
         StripeInbox inbox, StripeInboxProcessor processor, TimeProvider time, IOptions<StripeInboxOptions> options,
@@ -35,11 +37,35 @@ public sealed partial class StripeInboxBackstop : BackgroundService
     /// <summary>The backlog as last measured; null before the first measurement or while the database does not answer.</summary>
     public InboxBacklog? Backlog => _backlog;
 
+    /// <summary>
+    /// The backlog a delivery is admitted on: the last figure while it is at most two intervals old, otherwise one measured
+    /// now (shared by the deliveries that arrive meanwhile), so that no silo admits on a figure it does not have.
+    /// </summary>
+    public Task<InboxBacklog> FreshBacklogAsync()
+    {
+        if (_backlog is { } last && _time.GetUtcNow() - last.MeasuredAt <= 2 * _options.BackstopInterval)
+        {
+            return Task.FromResult(last);
+        }
+
+        lock (_measuringLock)
+        {
+            if (_measuring is not { IsCompleted: false } measuring)
+            {
+                _measuring = measuring = MeasureAsync(CancellationToken.None);
+            }
+
+            return measuring;
+        }
+    }
+
     /// <summary>Measures the backlog now.</summary>
     public async Task<InboxBacklog> MeasureAsync(CancellationToken cancellationToken)
     {
+        // Stamped before the query: the figure counts at least what was unprocessed at that moment.
+        var measuredAt = _time.GetUtcNow();
         var (events, oldestAge) = await _inbox.MeasureBacklogAsync(cancellationToken);
-        var backlog = new InboxBacklog(events, oldestAge, _options.MaxBacklog, _time.GetUtcNow());
+        var backlog = new InboxBacklog(events, oldestAge, _options.MaxBacklog, measuredAt);
         _backlog = backlog;
         return backlog;
     }

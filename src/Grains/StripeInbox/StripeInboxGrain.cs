@@ -25,7 +25,7 @@ public sealed partial class StripeInboxGrain(
 
     public async Task<StripeInboxAnswer> AppendAsync(StripeEventEnvelope stripeEvent, byte[] body)
     {
-        if (backstop.Backlog is { IsFull: true } full)
+        if (await backstop.FreshBacklogAsync() is { IsFull: true } full)
         {
             LogRefused(logger, stripeEvent.EventId, full.Events, full.Bound);
             return new StripeInboxAnswer(null, full);

@@ -1,3 +1,4 @@
+using Npgsql;
 using Provisioning.Jobs;
 using Provisioning.Tests.Infrastructure;
 
@@ -210,5 +211,35 @@ public sealed class DispatchThroughSimulatorTests(DispatchSystemFixture fixture)
         var requests = await Simulator.GetRequestsAsync(jobId);
         Assert.Equal(2, requests.Count);
         Assert.True(requests[1].ReceivedAt >= requests[0].NotBefore);
+    }
+
+    [Fact]
+    public async Task Activation_OfAJobThatStillOwesWork_WritesItsReminderAgain()
+    {
+        var jobId = await fixture.CreateJobAsync();
+        await fixture.WaitForStatusAsync(jobId, JobStatus.Dispatched);
+        var client = await fixture.System.ClientAsync();
+        Assert.Equal(1, await RemindersOfAsync(jobId, delete: false));
+
+        // Removed behind the job's back, as an activation on a silo already declared dead can do; the next tick is put off
+        // to the claim deadline (15 min), so no tick writes it again meanwhile.
+        Assert.Equal(1, await RemindersOfAsync(jobId, delete: true));
+        await client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(JobStatus.Dispatched, (await client.GetGrain<IProvisioningJobGrain>(jobId).GetAsync())?.Status);
+
+        Assert.Equal(1, await RemindersOfAsync(jobId, delete: false));
+    }
+
+    private async Task<int> RemindersOfAsync(string jobId, bool delete)
+    {
+        await using var connection = new NpgsqlConnection(fixture.System.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            delete
+                ? "DELETE FROM orleansreminderstable WHERE grainid LIKE '%' || @job AND remindername = 'owed-work'"
+                : "SELECT count(*) FROM orleansreminderstable WHERE grainid LIKE '%' || @job AND remindername = 'owed-work'",
+            connection);
+        command.Parameters.AddWithValue("job", jobId);
+        return delete ? await command.ExecuteNonQueryAsync() : Convert.ToInt32(await command.ExecuteScalarAsync());
     }
 }

@@ -25,6 +25,11 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary><c>PROVISIONING_TEST_LOGS</c>: a directory where every process's output is also written, one file per process.</summary>
+    private static string? LogDirectory { get; } = Environment.GetEnvironmentVariable("PROVISIONING_TEST_LOGS") is { Length: > 0 } d
+        ? Directory.CreateDirectory(d).FullName
+        : null;
+
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -155,6 +160,13 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        if (LogDirectory is { } directory)
+        {
+            lock (_output)
+            {
+                File.AppendAllText(Path.Combine(directory, $"{Name}-{_process.Id}.log"), line + "\n");
+            }
+        }
         while (_output.Count > 5000 && _output.TryDequeue(out _))
         {
         }

@@ -27,6 +27,18 @@ public static class Membership
         return since.Elapsed;
     }
 
+    /// <summary>The silo holding the most job activations: the one whose loss moves the most work; with the counts per host.</summary>
+    public static async Task<(HostProcess Silo, string Counts)> BusiestSiloAsync(TestSystem system)
+    {
+        var client = await system.ClientAsync();
+        var activations = await client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var jobs = activations.Where(a => a.GrainType.Contains("provisioningjob", StringComparison.OrdinalIgnoreCase))
+            .GroupBy(a => a.SiloAddress.Endpoint.Address.ToString())
+            .ToDictionary(g => g.Key, g => g.Count());
+        var busiest = system.Silos.MaxBy(s => jobs.GetValueOrDefault(system.HostOf(s).Address))!;
+        return (busiest, string.Join(", ", system.Silos.Select(s => $"{s.Name}: {jobs.GetValueOrDefault(system.HostOf(s).Address)}")));
+    }
+
     private static Task<int?> GenerationAsync(TestSystem system, NetworkHost host, int status) => ScalarAsync(system,
         "SELECT max(generation) FROM orleansmembershiptable WHERE deploymentid = @cluster AND address = @address AND status = @value",
         host, status);
