@@ -32,6 +32,7 @@ public sealed class RunPlayerFixture : IAsyncLifetime
             ["Simulator__Owner"] = GitHubRequests.Owner,
             ["Simulator__Repo"] = GitHubRequests.Repo,
             ["Simulator__CallbackSecret"] = Secret,
+            ["Simulator__CallbackUrl"] = Receiver.Url.ToString(),
             ["Simulator__HeartbeatInterval"] = "00:00:00.300",
             ["Simulator__ProvisionDuration"] = "00:00:01",
             ["Simulator__PickupDelay"] = "00:00:00.100",
