@@ -133,6 +133,7 @@ public sealed class SimulatorConfigurationTests
     {
         await using var simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?>
         {
+            ["Simulator__Token"] = GitHubRequests.Token,
             ["Simulator__Workflows__0"] = "deploy.yml",
             ["Simulator__FirstRunId"] = "7000",
         });
@@ -152,6 +153,7 @@ public sealed class SimulatorConfigurationTests
     {
         await using var simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?>
         {
+            ["Simulator__Token"] = GitHubRequests.Token,
             ["Simulator__Faults__0__Kind"] = "status",
             ["Simulator__Faults__0__Status"] = "503",
             ["Simulator__Faults__0__Times"] = "0",
@@ -204,7 +206,7 @@ public sealed class SimulatorConfigurationTests
     [Fact]
     public async Task Dispatch_NoCallbackSecret_RunStaysQueuedAndNothingCallsBack()
     {
-        await using var simulator = await ActionsSimulatorProcess.StartAsync();
+        await using var simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?> { ["Simulator__Token"] = GitHubRequests.Token });
         using var http = new HttpClient { BaseAddress = simulator.BaseUrl };
 
         var answer = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(

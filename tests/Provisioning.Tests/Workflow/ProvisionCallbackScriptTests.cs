@@ -213,8 +213,8 @@ public sealed partial class ProvisionCallbackScriptTests : IAsyncLifetime
     [InlineData("http://10.0.0.5:8080/api/webhooks/github", "must be https://")]
     [InlineData("http://127.0.0.1.evil.example.com/api/webhooks/github", "must be https://")]
     [InlineData("http://localhost.evil.example.com/api/webhooks/github", "must be https://")]
-    [InlineData("http://127.0.0.1@evil.example.com/api/webhooks/github", "without a user part")]
-    [InlineData("https://user:pass@gateway.example.com/api/webhooks/github", "without a user part")]
+    [InlineData("http://127.0.0.1@evil.example.com/api/webhooks/github", "must name a plain host (and port), without a user part")]
+    [InlineData("https://user:pass@gateway.example.com/api/webhooks/github", "must name a plain host (and port), without a user part")]
     [InlineData("ftp://gateway.example.com/api/webhooks/github", "must be an absolute https:// URL")]
     [InlineData("file:///etc/passwd", "must be an absolute https:// URL")]
     [InlineData("gateway.example.com/api/webhooks/github", "must be an absolute https:// URL")]
@@ -230,13 +230,11 @@ public sealed partial class ProvisionCallbackScriptTests : IAsyncLifetime
         Assert.DoesNotContain("try 1", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("http://localhost:{0}/api/webhooks/github")]
-    [InlineData("http://127.0.0.1:{0}/api/webhooks/github")]
-    public async Task Claim_LoopbackHttp_Sent(string template)
+    [Fact]
+    public async Task Claim_LoopbackHttp_Sent()
     {
         var env = Env();
-        env["CALLBACK_URL"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, _receiver.Url.Port);
+        env["CALLBACK_URL"] = $"http://127.0.0.1:{_receiver.Url.Port}/api/webhooks/github";
 
         var result = await RunAsync(env, "claim");
 
