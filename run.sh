@@ -43,6 +43,9 @@ trap 'stop_all' EXIT
 
 command -v dotnet >/dev/null 2>&1 || { echo "error: the .NET SDK 10 is required (dotnet not found on PATH)" >&2; exit 1; }
 
+scripts/dev-secrets.sh "$local_dir/dev.env"
+set -a; source "$local_dir/dev.env"; set +a
+
 if [ -z "${ConnectionStrings__Provisioning:-}" ]; then
   if ! pg_find_bin >/dev/null; then
     cat >&2 <<'MSG'
@@ -53,17 +56,16 @@ error: no database. Either
 MSG
     exit 1
   fi
+  # Password authentication (LOCAL_POSTGRES_PASSWORD in .local/dev.env), also on loopback: other users of this machine
+  # cannot log in.
   echo "starting PostgreSQL on 127.0.0.1:$PGPORT_LOCAL (data in .local/pgdata)"
-  pg_up "$local_dir/pgdata" "$PGPORT_LOCAL"
   started_pg="$local_dir/pgdata"
-  if ! psql -h 127.0.0.1 -p "$PGPORT_LOCAL" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'provisioning'" | grep -q 1; then
-    psql -h 127.0.0.1 -p "$PGPORT_LOCAL" -U postgres -d postgres -qc "CREATE DATABASE provisioning" >/dev/null
+  pg_up "$local_dir/pgdata" "$PGPORT_LOCAL" "$LOCAL_POSTGRES_PASSWORD"
+  if ! PGPASSWORD="$LOCAL_POSTGRES_PASSWORD" psql -h 127.0.0.1 -p "$PGPORT_LOCAL" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'provisioning'" | grep -q 1; then
+    PGPASSWORD="$LOCAL_POSTGRES_PASSWORD" psql -h 127.0.0.1 -p "$PGPORT_LOCAL" -U postgres -d postgres -qc "CREATE DATABASE provisioning" >/dev/null
   fi
-  export ConnectionStrings__Provisioning="Host=127.0.0.1;Port=$PGPORT_LOCAL;Database=provisioning;Username=postgres"
+  export ConnectionStrings__Provisioning="Host=127.0.0.1;Port=$PGPORT_LOCAL;Database=provisioning;Username=postgres;Password=$LOCAL_POSTGRES_PASSWORD"
 fi
-
-scripts/dev-secrets.sh "$local_dir/dev.env"
-set -a; source "$local_dir/dev.env"; set +a
 # The cluster's mutual TLS (docs/security.md): a throwaway authority and certificates under .local/certs.
 certs="$local_dir/certs"
 scripts/cluster-certs.sh "$certs"
@@ -76,20 +78,23 @@ bin() { echo "$root/src/$1/bin/Release/net10.0/Provisioning.$1.dll"; }
 echo "applying migrations..."
 dotnet "$(bin Migrator)"
 
+export Gateway__PublicUrl="${Gateway__PublicUrl:-${NEXT_PUBLIC_APP_URL:-$GATEWAY_URL}}"
 # Without a GitHub token the silos dispatch to the GitHub Actions simulator (tools/ActionsSimulator) instead of GitHub.
 SIMULATOR_URL="${SIMULATOR_URL:-http://127.0.0.1:5090}"
 if [ -z "${GitHub__Token:-}${GITHUB_PAT:-}" ]; then
-  # It plays each run's callbacks to the gateway, signed with the gateway's callback secret.
-  Simulator__Token=local-simulator Simulator__Owner=local Simulator__Repo=agents ASPNETCORE_URLS="$SIMULATOR_URL" \
+  # It plays each run's callbacks to the gateway (its Simulator:CallbackUrl stands for the workflow repository's
+  # PROVISIONING_CALLBACK_URL variable), signed with the gateway's callback secret. Its token (SIMULATOR_TOKEN in
+  # .local/dev.env) is also the key of its control API.
+  Simulator__Token="$SIMULATOR_TOKEN" Simulator__Owner=local Simulator__Repo=agents ASPNETCORE_URLS="$SIMULATOR_URL" \
     Simulator__CallbackSecret="$([ "${SIMULATOR_PLAYS_RUNS:-1}" = 0 ] || echo "${Callbacks__Secrets__0:-${GITHUB_CALLBACK_SECRET:-}}")" \
+    Simulator__CallbackUrl="${Gateway__PublicUrl%/}/api/webhooks/github" \
     dotnet "$root/tools/ActionsSimulator/bin/Release/net10.0/Provisioning.ActionsSimulator.dll" >"$logs/simulator.log" 2>&1 &
   pids=("$!" "${pids[@]+"${pids[@]}"}")
-  export GitHub__Token=local-simulator GitHub__Owner=local GitHub__Repo=agents GitHub__ApiBaseUrl="$SIMULATOR_URL"
+  export GitHub__Token="$SIMULATOR_TOKEN" GitHub__Owner=local GitHub__Repo=agents GitHub__ApiBaseUrl="$SIMULATOR_URL"
   echo "no GitHub token configured (GitHub__Token or GITHUB_PAT): dispatching to the GitHub Actions simulator at $SIMULATOR_URL (log: .local/logs/simulator.log)"
 else
   echo "dispatching to GitHub (${GitHub__ApiBaseUrl:-https://api.github.com/})"
 fi
-export Gateway__PublicUrl="${Gateway__PublicUrl:-${NEXT_PUBLIC_APP_URL:-$GATEWAY_URL}}"
 
 # Without a Stripe API key the silos reconcile with the Stripe API simulator (tools/StripeSimulator), which also delivers
 # the checkouts made through it (provisioning trigger checkout --via-stripe-simulator) to the gateway, signed as Stripe does.

@@ -31,8 +31,10 @@ trap 'exit 130' INT TERM
 scripts/install-test-tools.sh || exit 1
 
 echo "starting a throwaway PostgreSQL on 127.0.0.1:$port"
-pg_up "$pgdir" "$port" || exit 1
-export PROVISIONING_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=false"
+# A password of its own (no trust authentication): only the tests, which are given it, can log in.
+password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=\n')"
+pg_up "$pgdir" "$port" "$password" || exit 1
+export PROVISIONING_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Password=$password;Database=postgres;Pooling=false"
 
 filter=()
 [ -n "${TEST_FILTER:-}" ] && filter=(--filter "$TEST_FILTER")

@@ -72,9 +72,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "starting PostgreSQL on 127.0.0.1:$port"
-pg_up "$work/pgdata" "$port"
+password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=\n')"
+pg_up "$work/pgdata" "$port" "$password"
+export PGPASSWORD="$password"
 psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE provisioning_bench" >/dev/null
-connection="Host=127.0.0.1;Port=$port;Database=provisioning_bench;Username=postgres;Maximum Pool Size=64"
+connection="Host=127.0.0.1;Port=$port;Database=provisioning_bench;Username=postgres;Password=$password;Maximum Pool Size=64"
 
 export ConnectionStrings__Provisioning="$connection"
 export GATEWAY_URL=http://127.0.0.1:5180 SIMULATOR_URL=http://127.0.0.1:5190
@@ -100,7 +102,7 @@ done
 
 set -a; source "$system_dir/.local/dev.env"; set +a
 dotnet "$root/bench/Provisioning.Bench/bin/Release/net10.0/Provisioning.Bench.dll" \
-  --gateway "$GATEWAY_URL" --simulator "$SIMULATOR_URL" --connection-string "$connection" \
+  --gateway "$GATEWAY_URL" --simulator "$SIMULATOR_URL" --simulator-token "${SIMULATOR_TOKEN:-local-simulator}" --connection-string "$connection" \
   --webhook-secret "$Stripe__WebhookSecrets__0" \
   --seconds "${BENCH_SECONDS:-20}" --warm-up-seconds "${BENCH_WARM_UP_SECONDS:-60}" --concurrency "${BENCH_CONCURRENCY:-32}" \
   --burst "${BENCH_BURST:-10000}" --drain-seconds "${BENCH_DRAIN_SECONDS:-180}"

@@ -70,10 +70,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "starting PostgreSQL on 127.0.0.1:$port"
-pg_up "$work/pgdata" "$port"
+password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=\n')"
+pg_up "$work/pgdata" "$port" "$password"
+export PGPASSWORD="$password"
 psql_db() { psql -h 127.0.0.1 -p "$port" -U postgres -d provisioning_scale -v ON_ERROR_STOP=1 "$@"; }
 psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE provisioning_scale" >/dev/null
-connection="Host=127.0.0.1;Port=$port;Database=provisioning_scale;Username=postgres"
+connection="Host=127.0.0.1;Port=$port;Database=provisioning_scale;Username=postgres;Password=$password"
 export ConnectionStrings__Provisioning="$connection"
 tool() { dotnet "$root/bench/Provisioning.ScaleBench/bin/Release/net10.0/Provisioning.ScaleBench.dll" "$@"; }
 

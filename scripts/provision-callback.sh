@@ -11,7 +11,9 @@
 #                      with --output
 #
 # Reads from the environment:
-#   CALLBACK_URL, JOB_ID, ATTEMPT          the workflow's inputs callback_url, job_id and attempt
+#   CALLBACK_URL                           the service's callback address (the repository variable PROVISIONING_CALLBACK_URL):
+#                                          https, or http to a loopback address (127.x.x.x, [::1], localhost) for local runs
+#   JOB_ID, ATTEMPT                        the workflow's inputs job_id and attempt
 #   PROVISIONING_CALLBACK_SECRET           the shared secret, whsec_<base64> (Standard Webhooks); never printed
 #   GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT,     set by GitHub Actions: the run's id, attempt and web address
 #   GITHUB_SERVER_URL, GITHUB_REPOSITORY
@@ -83,6 +85,16 @@ while [ $# -gt 0 ]; do
 done
 
 callback_url=$(required CALLBACK_URL)
+# Signed callbacks go over TLS, or stay on this machine. The authority is matched whole (no user part, no odd characters),
+# so that this check and curl read the same host.
+[[ $callback_url =~ ^(https?)://([^/?#]*)([/?#].*)?$ ]] || usage "CALLBACK_URL must be an absolute https:// URL"
+scheme=${BASH_REMATCH[1]} authority=${BASH_REMATCH[2]}
+[[ $authority =~ ^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$ ]] \
+  || usage "CALLBACK_URL must name a plain host (and port), without a user part"
+host=${BASH_REMATCH[1]}
+if [ "$scheme" = http ] && ! [[ $host =~ ^(127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|\[::1\]|localhost)$ ]]; then
+  usage "CALLBACK_URL must be https:// (plain http only to a loopback address for local runs)"
+fi
 job_id=$(required JOB_ID)
 attempt=$(required ATTEMPT)
 secret=$(required PROVISIONING_CALLBACK_SECRET)
@@ -142,7 +154,7 @@ for ((try = 1; ; try++)); do
   printf -v timestamp '%(%s)T' -1
   signature=$(printf '%s' "$webhook_id.$timestamp.$body" \
     | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key_hex" -binary | openssl base64 -A)
-  status=$(printf '%s' "$body" | curl --silent --show-error --max-time "$timeout" --output "$answer_file" \
+  status=$(printf '%s' "$body" | curl --silent --show-error --proto '=http,https' --max-time "$timeout" --output "$answer_file" \
     --write-out '%{http_code}' --request POST \
     --header 'content-type: application/json' --header 'user-agent: provision-callback.sh' \
     --header "webhook-id: $webhook_id" --header "webhook-timestamp: $timestamp" \

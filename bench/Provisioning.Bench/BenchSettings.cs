@@ -6,6 +6,7 @@ namespace Provisioning.Bench;
 public sealed record BenchSettings(
     Uri Gateway,
     Uri Simulator,
+    string SimulatorToken,
     string ConnectionString,
     string WebhookSecret,
     TimeSpan PhaseDuration,
@@ -16,7 +17,7 @@ public sealed record BenchSettings(
     TrafficMix Mix)
 {
     public const string Usage =
-        "usage: Provisioning.Bench --gateway URL --simulator URL --connection-string CS --webhook-secret S [--seconds 20] [--warm-up-seconds 60] [--concurrency 32] [--burst 10000] [--drain-seconds 180] [--redeliveries 0.10] [--second-events 0.05]";
+        "usage: Provisioning.Bench --gateway URL --simulator URL --simulator-token T --connection-string CS --webhook-secret S [--seconds 20] [--warm-up-seconds 60] [--concurrency 32] [--burst 10000] [--drain-seconds 180] [--redeliveries 0.10] [--second-events 0.05]";
 
     public static BenchSettings Parse(string[] args)
     {
@@ -47,6 +48,7 @@ public sealed record BenchSettings(
         return new BenchSettings(
             new Uri(Required("gateway")),
             new Uri(Required("simulator")),
+            Required("simulator-token"),
             Required("connection-string"),
             Required("webhook-secret"),
             TimeSpan.FromSeconds(Number("seconds", 20)),

@@ -5,7 +5,7 @@ namespace Provisioning.Bench;
 /// jobs. The simulator's whole log is large and costs both processes CPU to read, so the wait first asks the jobs table
 /// (which shows a job past its dispatch once the dispatch was answered) until every job is there, and only then reads the log.
 /// </summary>
-public sealed class DispatchWatch(HttpClient http, Uri simulator, JobsTable jobs)
+public sealed class DispatchWatch(HttpClient http, Uri simulator, string simulatorToken, JobsTable jobs)
 {
     // Jobs are asked for a batch at a time, oldest first, so that a poll costs the database little while the system
     // works through the backlog being measured.
@@ -32,7 +32,7 @@ public sealed class DispatchWatch(HttpClient http, Uri simulator, JobsTable jobs
     {
         while (true)
         {
-            var log = await SimulatorLog.DispatchesAsync(http, simulator);
+            var log = await SimulatorLog.DispatchesAsync(http, simulator, simulatorToken);
             var seen = log.Select(d => d.JobId!).ToHashSet(StringComparer.Ordinal);
             if (jobIds.All(seen.Contains) || DateTimeOffset.UtcNow >= deadline)
             {

@@ -30,7 +30,7 @@ await using var jobs = new JobsTable(settings.ConnectionString);
 var ledger = new Ledger();
 var events = new CheckoutEvents(settings.WebhookSecret);
 var load = new WebhookLoad(new WebhookSender(http, events), events, ledger, settings.Mix);
-var watch = new DispatchWatch(http, settings.Simulator, jobs);
+var watch = new DispatchWatch(http, settings.Simulator, settings.SimulatorToken, jobs);
 var seconds = settings.PhaseDuration;
 var drain = settings.DrainLimit;
 var senders = settings.Concurrency;
@@ -102,7 +102,7 @@ Console.WriteLine("check: owed events delivered again, second events delivered a
 var owed = await load.RedeliverOwedAsync(TimeSpan.FromMinutes(2));
 var secondsAgain = await load.RedeliverAsync("second events again", ledger.AcknowledgedSeconds, TimeSpan.FromMinutes(1));
 var withoutJob = await Checker.UntilEveryCheckoutHasAJobAsync(jobs, ledger, drain);
-var verdict = await Checker.CheckAsync(jobs, ledger, await SimulatorLog.DispatchesAsync(http, settings.Simulator));
+var verdict = await Checker.CheckAsync(jobs, ledger, await SimulatorLog.DispatchesAsync(http, settings.Simulator, settings.SimulatorToken));
 
 Console.WriteLine();
 Console.WriteLine("| phase | deliveries | 2xx | 429/503 + Retry-After (reason) | other | timed out | failed | given up | 2xx per s | ack p50 ms | p95 ms | p99 ms | p99.9 ms | max ms |");

@@ -4,12 +4,19 @@ using System.Text.Json.Serialization;
 
 namespace Provisioning.Bench;
 
-/// <summary>The workflow dispatch requests the GitHub Actions simulator received (<c>GET /_simulator/requests</c>).</summary>
+/// <summary>
+/// The workflow dispatch requests the GitHub Actions simulator received (<c>GET /_simulator/requests</c>, with the simulator's
+/// token: its control API takes no other caller).
+/// </summary>
 public static class SimulatorLog
 {
-    public static async Task<IReadOnlyList<DispatchRequest>> DispatchesAsync(HttpClient http, Uri simulator)
+    public static async Task<IReadOnlyList<DispatchRequest>> DispatchesAsync(HttpClient http, Uri simulator, string token)
     {
-        var all = await http.GetFromJsonAsync<DispatchRequest[]>(new Uri(simulator, "/_simulator/requests")) ?? [];
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(simulator, "/_simulator/requests"));
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var all = await response.Content.ReadFromJsonAsync<DispatchRequest[]>() ?? [];
         return [.. all.Where(r => r.JobId is not null && r.Method == "POST" && r.Path.EndsWith("/dispatches", StringComparison.Ordinal))];
     }
 

@@ -22,6 +22,7 @@ public static class GatewayExtensions
         builder.Configuration.AddLogLevelDefaults();
         builder.AddProvisioningClusterClient();
         builder.AddGatewayStatementTimeout();
+        builder.AddGatewayReadPool();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthApi();
         builder.AddStripeWebhook();

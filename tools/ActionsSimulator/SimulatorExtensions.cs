@@ -12,8 +12,8 @@ public static class SimulatorExtensions
 {
     /// <summary>
     /// Registers the simulator with its settings (<see cref="SimulatorOptions"/>, section <c>Simulator</c>, checked at start),
-    /// listening on <see cref="SimulatorOptions.DefaultUrl"/> unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> say otherwise,
-    /// and logging one line per request.
+    /// listening on <see cref="SimulatorOptions.DefaultUrl"/> unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> say otherwise (on
+    /// loopback only, unless <c>Simulator:ListenBeyondLoopback</c>), and logging one line per request.
     /// </summary>
     public static IHostApplicationBuilder AddActionsSimulator(this IHostApplicationBuilder builder)
     {
@@ -33,6 +33,7 @@ public static class SimulatorExtensions
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidation>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatorOptions>, ListenAddressValidation>());
         builder.Services.AddOptions<SimulatorOptions>()
             .BindConfiguration(SimulatorOptions.Section)
             .PostConfigure(options => options.Workflows = options.Workflows.Length == 0 ? [SimulatorOptions.DefaultWorkflow] : options.Workflows)

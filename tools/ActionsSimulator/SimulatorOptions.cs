@@ -15,10 +15,16 @@ public sealed class SimulatorOptions
     public const string DefaultUrl = "http://127.0.0.1:5090";
 
     /// <summary>
-    /// <c>Simulator:Token</c>: the only token accepted (<c>Authorization: Bearer ...</c> or <c>token ...</c>).
-    /// Default: none, and then any non-empty token is accepted.
+    /// <c>Simulator:Token</c>: the only token accepted (<c>Authorization: Bearer ...</c> or <c>token ...</c>), by the GitHub API
+    /// and by the control API under <c>/_simulator</c> alike. Required.
     /// </summary>
     public string? Token { get; set; }
+
+    /// <summary>
+    /// <c>Simulator:ListenBeyondLoopback</c>: let the simulator listen on addresses other than loopback (<c>--urls</c>,
+    /// <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>). Default: false, and such an address stops it at start.
+    /// </summary>
+    public bool ListenBeyondLoopback { get; set; }
 
     /// <summary><c>Simulator:Owner</c>: the only repository owner served (case-insensitive). Default: any.</summary>
     public string? Owner { get; set; }
@@ -50,6 +56,13 @@ public sealed class SimulatorOptions
     /// (Standard Webhooks). Default: none, and then no run is played: runs stay <c>queued</c> and nothing calls back.
     /// </summary>
     public string? CallbackSecret { get; set; }
+
+    /// <summary>
+    /// <c>Simulator:CallbackUrl</c>: where played runs call back, as the workflow repository's <c>PROVISIONING_CALLBACK_URL</c>
+    /// variable says. A run dispatched with another <c>callback_url</c> fails without
+    /// calling back, as the workflow template does. Required when <see cref="CallbackSecret"/> is set.
+    /// </summary>
+    public string? CallbackUrl { get; set; }
 
     /// <summary><c>Simulator:HeartbeatInterval</c>: time between a played run's heartbeats. Default: 2 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);

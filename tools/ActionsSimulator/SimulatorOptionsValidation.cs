@@ -9,6 +9,11 @@ internal sealed class SimulatorOptionsValidation : IValidateOptions<SimulatorOpt
     public ValidateOptionsResult Validate(string? name, SimulatorOptions options)
     {
         var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Token))
+        {
+            failures.Add($"{SimulatorOptions.Section}:Token is required: the token the dispatcher sends (its GitHub:Token) and the control API's key.");
+        }
+
         if (options.Workflows.Any(string.IsNullOrWhiteSpace))
         {
             failures.Add($"{SimulatorOptions.Section}:Workflows has a blank entry: each entry is a workflow file name such as {SimulatorOptions.DefaultWorkflow}.");
@@ -33,6 +38,17 @@ internal sealed class SimulatorOptionsValidation : IValidateOptions<SimulatorOpt
         if (!string.IsNullOrEmpty(options.CallbackSecret) && !CallbackSigner.TryReadKey(options.CallbackSecret, out _, out var secretProblem))
         {
             failures.Add($"{SimulatorOptions.Section}:CallbackSecret {secretProblem}");
+        }
+
+        if (!string.IsNullOrEmpty(options.CallbackSecret) && string.IsNullOrWhiteSpace(options.CallbackUrl))
+        {
+            failures.Add($"{SimulatorOptions.Section}:CallbackUrl is required when {SimulatorOptions.Section}:CallbackSecret is set: the gateway's callback address "
+                + "(its Gateway:PublicUrl + /api/webhooks/github), as the workflow repository's PROVISIONING_CALLBACK_URL variable holds it.");
+        }
+        else if (!string.IsNullOrWhiteSpace(options.CallbackUrl)
+                 && !(Uri.TryCreate(options.CallbackUrl, UriKind.Absolute, out var callbackUrl) && callbackUrl.Scheme is "http" or "https"))
+        {
+            failures.Add($"{SimulatorOptions.Section}:CallbackUrl must be an absolute http(s) URL (it is '{options.CallbackUrl}').");
         }
 
         if (options.HeartbeatInterval <= TimeSpan.Zero)

@@ -12,7 +12,7 @@ internal sealed class StartupReport(IOptions<SimulatorOptions> options, FaultQue
         var settings = options.Value;
         SimulatorLog.Started(
             logger,
-            string.IsNullOrEmpty(settings.Token) ? "any (Simulator:Token not set)" : "Simulator:Token only",
+            "Simulator:Token only",
             $"{Or(settings.Owner)}/{Or(settings.Repo)}",
             string.Join(", ", settings.Workflows),
             faults.Pending().Count);

@@ -1,4 +1,5 @@
 using Npgsql;
+using Provisioning.Gateway.Api;
 
 namespace Provisioning.Gateway.Jobs;
 
@@ -7,7 +8,7 @@ namespace Provisioning.Gateway.Jobs;
 /// kept as the jobs change (<c>db/0008_job_counts.sql</c>): the folded totals plus the few changes not folded yet, so the
 /// cost does not grow with the number of jobs.
 /// </summary>
-public sealed class JobCountsQuery(NpgsqlDataSource dataSource)
+public sealed class JobCountsQuery([FromKeyedServices(GatewayReadPool.Key)] NpgsqlDataSource dataSource)
 {
     public const string Sql = """
         SELECT status, sum(jobs)::int FROM (

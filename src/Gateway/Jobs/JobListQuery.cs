@@ -1,6 +1,7 @@
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using Provisioning.Gateway.Api;
 
 namespace Provisioning.Gateway.Jobs;
 
@@ -10,7 +11,7 @@ namespace Provisioning.Gateway.Jobs;
 /// through a trigram index. The columns of
 /// <c>db/0006_callbacks.sql</c> (output, last heartbeat, run attempt) are read too.
 /// </summary>
-public sealed class JobListQuery(NpgsqlDataSource dataSource)
+public sealed class JobListQuery([FromKeyedServices(GatewayReadPool.Key)] NpgsqlDataSource dataSource)
 {
     private const string Select = """
         SELECT job_id, stripe_event_id, user_id, agent_id, region, status, attempt, run_id, run_url,

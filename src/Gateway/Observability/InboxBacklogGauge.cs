@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Npgsql;
+using Provisioning.Gateway.Api;
 using Provisioning.ServiceDefaults.Telemetry;
 
 namespace Provisioning.Gateway.Observability;
@@ -21,7 +22,7 @@ public sealed class InboxBacklogGauge
 
     private readonly CachedReading<Reading> _backlog;
 
-    public InboxBacklogGauge(IMeterFactory meters, NpgsqlDataSource dataSource, TimeProvider time, ILogger<InboxBacklogGauge> logger)
+    public InboxBacklogGauge(IMeterFactory meters, [FromKeyedServices(GatewayReadPool.Key)] NpgsqlDataSource dataSource, TimeProvider time, ILogger<InboxBacklogGauge> logger)
     {
         _backlog = new(() => Read(dataSource), JobStatusGauge.CacheFor, time, reason => ObservabilityLog.InboxBacklogUnavailable(logger, reason));
         var meter = meters.Create(ProvisioningTelemetry.Name);

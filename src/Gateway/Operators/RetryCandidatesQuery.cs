@@ -1,12 +1,13 @@
 using Npgsql;
 using NpgsqlTypes;
+using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Jobs;
 using Provisioning.Jobs;
 
 namespace Provisioning.Gateway.Operators;
 
 /// <summary>The jobs a bulk retry matches, from the read model: a status, last changed at or after a time, oldest change first.</summary>
-public sealed class RetryCandidatesQuery(NpgsqlDataSource dataSource)
+public sealed class RetryCandidatesQuery([FromKeyedServices(GatewayReadPool.Key)] NpgsqlDataSource dataSource)
 {
     public async Task<IReadOnlyList<string>> FindAsync(JobStatus status, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
     {

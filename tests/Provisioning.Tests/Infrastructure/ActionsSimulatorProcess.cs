@@ -6,7 +6,8 @@ namespace Provisioning.Tests.Infrastructure;
 
 /// <summary>
 /// The GitHub Actions simulator (tools/ActionsSimulator) as a separate process on a free loopback port, with typed access
-/// to its control API. Settings are environment variables, e.g. <c>Simulator__Token</c>. See docs/actions-simulator.md.
+/// to its control API, which it calls with the simulator's token. Settings are environment variables, e.g.
+/// <c>Simulator__Token</c> (<see cref="DefaultToken"/> unless given). See docs/actions-simulator.md.
 /// </summary>
 public sealed class ActionsSimulatorProcess : IAsyncDisposable
 {
@@ -15,14 +16,25 @@ public sealed class ActionsSimulatorProcess : IAsyncDisposable
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>The simulator's token when the settings name none.</summary>
+    public const string DefaultToken = "sim_test_token_for_the_control_api";
+
     private readonly HttpClient _control;
 
-    private ActionsSimulatorProcess(HostProcess process, Uri baseUrl)
+    private ActionsSimulatorProcess(HostProcess process, Uri baseUrl, string token)
     {
         Process = process;
         BaseUrl = baseUrl;
+        Token = token;
         _control = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        _control.DefaultRequestHeaders.Authorization = new("Bearer", token);
     }
+
+    /// <summary>The simulator's token (<c>Simulator:Token</c>): the GitHub API's and the control API's.</summary>
+    public string Token { get; }
+
+    /// <summary>A client of the control API that sends <see cref="Token"/>, for calls the typed methods do not make.</summary>
+    public HttpClient Control => _control;
 
     /// <summary>The built simulator: <c>tools/ActionsSimulator/bin/{Debug|Release}/net10.0/Provisioning.ActionsSimulator.dll</c>.</summary>
     public static string AssemblyPath { get; } = Path.Combine(
@@ -42,7 +54,15 @@ public sealed class ActionsSimulatorProcess : IAsyncDisposable
         {
             ["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/'),
         };
-        var simulator = new ActionsSimulatorProcess(HostProcess.StartAssembly(AssemblyPath, environment, "actions-simulator", host), baseUrl);
+        environment.TryAdd("Simulator__Token", DefaultToken);
+        if (host is not null)
+        {
+            // A host of its own is a network address: asked for on purpose.
+            environment.TryAdd("Simulator__ListenBeyondLoopback", "true");
+        }
+
+        var simulator = new ActionsSimulatorProcess(
+            HostProcess.StartAssembly(AssemblyPath, environment, "actions-simulator", host), baseUrl, environment["Simulator__Token"]!);
         try
         {
             await simulator.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(30));

@@ -3,7 +3,8 @@ namespace Provisioning.Tests.Infrastructure;
 
 /// <summary>
 /// A private PostgreSQL server on loopback, made with the Debian binaries in a temporary folder.
-/// As root, initdb and pg_ctl run as the <c>postgres</c> user (PostgreSQL refuses to run as root).
+/// As root, initdb and pg_ctl run as the <c>postgres</c> user (PostgreSQL refuses to run as root). The superuser logs in with
+/// a password of its own (scram-sha-256, no trust), which only <see cref="AdminConnectionString"/> carries.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -11,20 +12,24 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private readonly NetworkHost? _host;
 
-    private PostgresServer(string dataDir, int port, string bin, NetworkHost? host)
+    private PostgresServer(string dataDir, int port, string bin, NetworkHost? host, string password)
     {
         DataDir = dataDir;
         Port = port;
         _bin = bin;
         _host = host;
+        Password = password;
     }
+
+    /// <summary>The password of the superuser <c>postgres</c>.</summary>
+    public string Password { get; }
 
     public string DataDir { get; }
 
     public int Port { get; }
 
     /// <summary>Connection string of the server's <c>postgres</c> database, as the superuser.</summary>
-    public string AdminConnectionString => $"Host={Address};Port={Port};Username=postgres;Database=postgres;Pooling=false";
+    public string AdminConnectionString => $"Host={Address};Port={Port};Username=postgres;Password={Password};Database=postgres;Pooling=false";
 
     /// <summary>Where the server listens: loopback, or its host's address.</summary>
     public string Address => _host?.Address ?? "127.0.0.1";
@@ -41,11 +46,18 @@ public sealed class PostgresServer : IAsyncDisposable
         var dataDir = Path.Combine(root.FullName, "data");
         Directory.CreateDirectory(dataDir);
         await RunAsync("chown", "postgres", dataDir, skipUnlessRoot: true);
-        var server = new PostgresServer(dataDir, host is null ? FreePort.Next() : 5432, bin, host);
-        await server.RunPgAsync("initdb", "-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var passwordFile = Path.Combine(root.FullName, "password");
+        await File.WriteAllTextAsync(passwordFile, password + "\n");
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await RunAsync("chown", "postgres", passwordFile, skipUnlessRoot: true);
+        var server = new PostgresServer(dataDir, host is null ? FreePort.Next() : 5432, bin, host, password);
+        await server.RunPgAsync("initdb", "-D", dataDir, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}",
+            "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+        File.Delete(passwordFile);
         if (clients is not null)
         {
-            await File.AppendAllTextAsync(Path.Combine(dataDir, "pg_hba.conf"), $"host all all {clients} trust\n");
+            await File.AppendAllTextAsync(Path.Combine(dataDir, "pg_hba.conf"), $"host all all {clients} scram-sha-256\n");
         }
 
         await server.StartAsync();

@@ -89,6 +89,8 @@ public sealed class TestSystem : IAsyncLifetime, IAsyncDisposable
                 ["Simulator__Repo"] = "agents",
                 // The simulator plays each dispatched run: signed claim, heartbeats, complete to the gateway.
                 ["Simulator__CallbackSecret"] = TestSecrets.CallbackSecret,
+                // The workflow repository's PROVISIONING_CALLBACK_URL: the gateway the silos name in their dispatches.
+                ["Simulator__CallbackUrl"] = new Uri(Cluster.PublicGatewayUrl, "api/webhooks/github").ToString(),
                 ["Simulator__HeartbeatInterval"] = "00:00:01",
                 ["Simulator__ProvisionDuration"] = "00:00:02",
             };

@@ -141,7 +141,7 @@ public sealed class TracePropagationTests(TelemetrySystem telemetry)
     /// <summary>The <c>traceparent</c> of the job's first dispatch request, from the simulator's request log.</summary>
     private async Task<string> DispatchTraceParentAsync(string jobId)
     {
-        using var http = new HttpClient { BaseAddress = System.Simulator.BaseUrl };
+        var http = System.Simulator.Control;
         var traceParent = await Eventually.UntilAsync(
             async () =>
             {

@@ -257,7 +257,7 @@ public sealed class FaultTests(SimulatorFixture fixture) : IAsyncLifetime
     [InlineData("""{"kind":"status","retryAfter":3}""", "retryAfter")]
     public async Task AddFault_Invalid_Answers400NamingTheField(string json, string field)
     {
-        using var response = await fixture.Http.PostAsync("/_simulator/faults", new StringContent(json));
+        using var response = await fixture.Simulator.Control.PostAsync("/_simulator/faults", new StringContent(json));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(field, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -270,7 +270,7 @@ public sealed class FaultTests(SimulatorFixture fixture) : IAsyncLifetime
         var first = await Simulator.AddFaultAsync(new SimulatorFault("status"));
         var second = await Simulator.AddFaultAsync(new SimulatorFault("latency"));
 
-        using var response = await fixture.Http.DeleteAsync($"/_simulator/faults/{first.Id}");
+        using var response = await fixture.Simulator.Control.DeleteAsync($"/_simulator/faults/{first.Id}");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(second.Id, Assert.Single(await Simulator.GetFaultsAsync()).Id);

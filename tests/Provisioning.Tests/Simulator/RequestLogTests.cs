@@ -58,7 +58,7 @@ public sealed class RequestLogTests(SimulatorFixture fixture) : IAsyncLifetime
         await GitHubAnswer.SendAsync(fixture.Http, GitHubRequests.Dispatch(
             GitHubRequests.Body(_jobId), GitHubRequests.DispatchPath(), "ghp_tokenWithoutScheme"));
 
-        using var response = await fixture.Http.GetAsync("/_simulator/requests");
+        using var response = await fixture.Simulator.Control.GetAsync("/_simulator/requests");
         var log = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(3, JsonDocument.Parse(log).RootElement.GetArrayLength());
@@ -108,7 +108,7 @@ public sealed class RequestLogTests(SimulatorFixture fixture) : IAsyncLifetime
         await DispatchAsync();
         Assert.NotEmpty(await fixture.Simulator.GetRequestsAsync());
 
-        using var response = await fixture.Http.DeleteAsync("/_simulator/requests");
+        using var response = await fixture.Simulator.Control.DeleteAsync("/_simulator/requests");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Empty(await fixture.Simulator.GetRequestsAsync());
@@ -117,7 +117,7 @@ public sealed class RequestLogTests(SimulatorFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task ControlRequests_AreNotLogged()
     {
-        await fixture.Http.GetAsync("/_simulator/health");
+        await fixture.Simulator.Control.GetAsync("/_simulator/health");
         await fixture.Simulator.GetFaultsAsync();
 
         Assert.Empty(await fixture.Simulator.GetRequestsAsync());

@@ -32,6 +32,7 @@ public sealed class RunPlayerFixture : IAsyncLifetime
             ["Simulator__Owner"] = GitHubRequests.Owner,
             ["Simulator__Repo"] = GitHubRequests.Repo,
             ["Simulator__CallbackSecret"] = Secret,
+            ["Simulator__CallbackUrl"] = Receiver.Url.ToString(),
             ["Simulator__HeartbeatInterval"] = "00:00:00.300",
             ["Simulator__ProvisionDuration"] = "00:00:01",
             ["Simulator__PickupDelay"] = "00:00:00.100",
@@ -41,12 +42,13 @@ public sealed class RunPlayerFixture : IAsyncLifetime
         Http = new HttpClient { BaseAddress = Simulator.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    /// <summary>Dispatches provision-agent.yml for a job with the receiver as callback URL; returns the run's id and web address.</summary>
-    public async Task<(long RunId, string HtmlUrl)> DispatchAsync(string jobId, string attempt = "1", string agentId = "agent-7", string region = "eu-west")
+    /// <summary>Dispatches provision-agent.yml for a job with the receiver (or <paramref name="callbackUrl"/>) as callback URL; returns the run's id and web address.</summary>
+    public async Task<(long RunId, string HtmlUrl)> DispatchAsync(
+        string jobId, string attempt = "1", string agentId = "agent-7", string region = "eu-west", string? callbackUrl = null)
     {
         var body = GitHubRequests.Body(jobId, returnRunDetails: true);
         var inputs = body["inputs"]!;
-        inputs["callback_url"] = Receiver.Url.ToString();
+        inputs["callback_url"] = callbackUrl ?? Receiver.Url.ToString();
         inputs["attempt"] = attempt;
         inputs["agent_id"] = agentId;
         inputs["region"] = region;

@@ -309,7 +309,7 @@ public sealed class RunPlayerTests(RunPlayerFixture fixture) : IAsyncLifetime
     [InlineData("""{"kind":"fail","retry":true}""", "retry")]
     public async Task AddBehaviour_Invalid_Answers400NamingTheField(string json, string field)
     {
-        using var response = await fixture.Http.PostAsync("/_simulator/behaviours", new StringContent(json));
+        using var response = await fixture.Simulator.Control.PostAsync("/_simulator/behaviours", new StringContent(json));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(field, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -322,7 +322,7 @@ public sealed class RunPlayerTests(RunPlayerFixture fixture) : IAsyncLifetime
         var first = await Simulator.AddBehaviourAsync(new SimulatorBehaviour("silent", _jobId));
         var second = await Simulator.AddBehaviourAsync(new SimulatorBehaviour("slow", _jobId));
 
-        using var response = await fixture.Http.DeleteAsync($"/_simulator/behaviours/{first.Id}");
+        using var response = await fixture.Simulator.Control.DeleteAsync($"/_simulator/behaviours/{first.Id}");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(second.Id, Assert.Single(await Simulator.GetBehavioursAsync()).Id);
@@ -335,7 +335,7 @@ public sealed class RunPlayerTests(RunPlayerFixture fixture) : IAsyncLifetime
         await fixture.WaitForRunEndAsync(runId);
         Assert.NotEmpty(await Simulator.GetCallbacksAsync(_jobId));
 
-        using var response = await fixture.Http.DeleteAsync("/_simulator/callbacks");
+        using var response = await fixture.Simulator.Control.DeleteAsync("/_simulator/callbacks");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Empty(await Simulator.GetCallbacksAsync());

@@ -17,22 +17,115 @@ public sealed class SimulatorConfigurationTests
         await using var simulator = await ActionsSimulatorProcess.StartAsync(readyTimeout: TimeSpan.FromSeconds(5));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"ready after {clock.Elapsed}");
-        Assert.Contains("token any", simulator.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("token Simulator:Token only", simulator.Process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(simulator.Token, simulator.Process.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Dispatch_NoTokenOrRepositoryConfigured_AcceptsAnyTokenAndRepository()
+    public async Task Dispatch_NoRepositoryConfigured_AcceptsAnyRepositoryWithTheTokenOnly()
     {
         await using var simulator = await ActionsSimulatorProcess.StartAsync();
         using var http = new HttpClient { BaseAddress = simulator.BaseUrl };
 
         var answer = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(
-            GitHubRequests.Body(_jobId), GitHubRequests.DispatchPath("", "any-owner", "any-repo"), "Bearer anything"));
+            GitHubRequests.Body(_jobId), GitHubRequests.DispatchPath("", "any-owner", "any-repo"), $"Bearer {simulator.Token}"));
+        var otherToken = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(
+            GitHubRequests.Body(_jobId), GitHubRequests.DispatchPath(), "Bearer anything"));
         var withoutToken = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(
             GitHubRequests.Body(_jobId), GitHubRequests.DispatchPath(), authorization: null));
 
         Assert.Equal(HttpStatusCode.NoContent, answer.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, otherToken.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, withoutToken.Status);
+    }
+
+    [Fact]
+    public async Task Start_WithoutToken_ExitsNamingTheKey()
+    {
+        await using var process = HostProcess.StartAssembly(ActionsSimulatorProcess.AssemblyPath, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+        }, "actions-simulator");
+
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("configuration error: Simulator:Token is required", process.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ASPNETCORE_URLS", "http://0.0.0.0:{0}")]
+    [InlineData("ASPNETCORE_URLS", "http://127.0.0.1:{0};http://*:{0}")]
+    [InlineData("ASPNETCORE_URLS", "http://simulator.example.com:{0}")]
+    [InlineData("ASPNETCORE_HTTP_PORTS", "{0}")]
+    public async Task Start_AddressBeyondLoopbackNotAskedFor_ExitsWithoutListening(string key, string template)
+    {
+        var port = FreePort.Next();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Simulator__Token"] = ActionsSimulatorProcess.DefaultToken,
+            [key] = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, port),
+        };
+        if (key != "ASPNETCORE_URLS")
+        {
+            settings["ASPNETCORE_URLS"] = null;
+        }
+
+        await using var process = HostProcess.StartAssembly(ActionsSimulatorProcess.AssemblyPath, settings, "actions-simulator");
+
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("configuration error: the simulator would listen beyond loopback", process.Output, StringComparison.Ordinal);
+        Assert.Contains("Simulator:ListenBeyondLoopback", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_AllInterfacesAskedFor_ListensBeyondLoopback()
+    {
+        var port = FreePort.Next();
+        await using var process = HostProcess.StartAssembly(ActionsSimulatorProcess.AssemblyPath, new Dictionary<string, string?>
+        {
+            ["Simulator__Token"] = ActionsSimulatorProcess.DefaultToken,
+            ["Simulator__ListenBeyondLoopback"] = "true",
+            ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{port}",
+        }, "actions-simulator");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        var health = await Eventually.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    using var response = await http.GetAsync("/_simulator/health");
+                    return (HttpStatusCode?)response.StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return (HttpStatusCode?)null;
+                }
+            },
+            status => status is not null, TimeSpan.FromSeconds(30), "the simulator on every interface");
+
+        Assert.Equal(HttpStatusCode.OK, health);
+    }
+
+    [Fact]
+    public async Task Start_WithoutAddress_ListensOnLoopbackOnly()
+    {
+        await using var process = HostProcess.StartAssembly(ActionsSimulatorProcess.AssemblyPath, new Dictionary<string, string?>
+        {
+            ["Simulator__Token"] = ActionsSimulatorProcess.DefaultToken,
+            ["ASPNETCORE_URLS"] = null,
+            ["ASPNETCORE_HTTP_PORTS"] = null,
+            ["DOTNET_URLS"] = null,
+        }, "actions-simulator");
+
+        // It listens on 127.0.0.1:5090, or says it cannot when ./run.sh's simulator has that port: either way, loopback.
+        await process.WaitForOutputAsync("127.0.0.1:5090", TimeSpan.FromSeconds(30));
+
+        Assert.DoesNotContain("Now listening on: http://0.0.0.0", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening on: http://[::]", process.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -40,6 +133,7 @@ public sealed class SimulatorConfigurationTests
     {
         await using var simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?>
         {
+            ["Simulator__Token"] = GitHubRequests.Token,
             ["Simulator__Workflows__0"] = "deploy.yml",
             ["Simulator__FirstRunId"] = "7000",
         });
@@ -59,6 +153,7 @@ public sealed class SimulatorConfigurationTests
     {
         await using var simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?>
         {
+            ["Simulator__Token"] = GitHubRequests.Token,
             ["Simulator__Faults__0__Kind"] = "status",
             ["Simulator__Faults__0__Status"] = "503",
             ["Simulator__Faults__0__Times"] = "0",
@@ -92,6 +187,7 @@ public sealed class SimulatorConfigurationTests
     [InlineData("Simulator__HeartbeatInterval", "00:00:00", "Simulator:HeartbeatInterval must be more than 0")]
     [InlineData("Simulator__CallbackTries", "0", "Simulator:CallbackTries must be at least 1")]
     [InlineData("Simulator__Behaviours__0__Kind", "explode", "Simulator:Behaviours:0:kind")]
+    [InlineData("Simulator__CallbackUrl", "ftp://gateway.example.com/", "Simulator:CallbackUrl must be an absolute http(s) URL")]
     public async Task Start_InvalidRunPlayingSetting_ExitsNamingTheKey(string key, string value, string message)
     {
         await using var process = HostProcess.StartAssembly(ActionsSimulatorProcess.AssemblyPath, new Dictionary<string, string?>
@@ -110,7 +206,7 @@ public sealed class SimulatorConfigurationTests
     [Fact]
     public async Task Dispatch_NoCallbackSecret_RunStaysQueuedAndNothingCallsBack()
     {
-        await using var simulator = await ActionsSimulatorProcess.StartAsync();
+        await using var simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?> { ["Simulator__Token"] = GitHubRequests.Token });
         using var http = new HttpClient { BaseAddress = simulator.BaseUrl };
 
         var answer = await GitHubAnswer.SendAsync(http, GitHubRequests.Dispatch(
@@ -130,6 +226,7 @@ public sealed class SimulatorConfigurationTests
         await using var simulator = await ActionsSimulatorProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Simulator__CallbackSecret"] = secret,
+            ["Simulator__CallbackUrl"] = "http://127.0.0.1:9/api/webhooks/github",
             ["Simulator__Behaviours__0__Kind"] = "silent",
             ["Simulator__Behaviours__0__JobId"] = _jobId,
         });

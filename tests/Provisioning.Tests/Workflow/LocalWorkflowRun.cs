@@ -10,7 +10,8 @@ namespace Provisioning.Tests.Workflow;
 /// as the template needs: <c>${{ }}</c> expressions over inputs, secrets, github and step outputs; step <c>if:</c> with
 /// <c>success()</c>, <c>failure()</c>, <c>always()</c>, <c>==</c> and <c>&amp;&amp;</c> (an <c>if</c> without a status
 /// function means <c>success() &amp;&amp; ...</c>); <c>run:</c> steps with <c>bash --noprofile --norc -eo pipefail</c> in
-/// the workspace; <c>GITHUB_OUTPUT</c>, <c>GITHUB_ENV</c> and <c>RUNNER_TEMP</c>; <c>actions/checkout</c> copies the
+/// the workspace; <c>GITHUB_OUTPUT</c>, <c>GITHUB_ENV</c> and <c>RUNNER_TEMP</c>; <c>::add-mask::</c> lines, which hide their
+/// value in every later log as the runner does; repository variables (<c>vars</c>); <c>actions/checkout</c> copies the
 /// repository's callback script into the workspace. Anything else in the file fails the test, so the template stays within
 /// what this check understands. Background processes left behind are killed at the end, as the runner does.
 /// </summary>
@@ -33,6 +34,9 @@ public sealed partial class LocalWorkflowRun
 
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The repository's variables (<c>vars.NAME</c>).</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Job environment values to change (e.g. a shorter heartbeat interval).</summary>
     public IReadOnlyDictionary<string, string> JobEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -49,6 +53,7 @@ public sealed partial class LocalWorkflowRun
         var outputs = new Dictionary<string, Dictionary<string, string>>();
         var steps = new List<StepResult>();
         var exported = new Dictionary<string, string>();
+        var masks = new List<string>();
         var failed = false;
         try
         {
@@ -104,7 +109,7 @@ public sealed partial class LocalWorkflowRun
                 environment["GITHUB_SERVER_URL"] = "https://github.com";
                 environment["GITHUB_REPOSITORY"] = "acme/agent-infra";
                 var (exitCode, log) = await RunBashAsync(script, workspace, runnerTemp, environment);
-                steps.Add(new StepResult(name, true, exitCode, log));
+                steps.Add(new StepResult(name, true, exitCode, Mask(log, masks)));
                 failed |= exitCode != 0;
                 if (id is not null)
                 {
@@ -117,7 +122,7 @@ public sealed partial class LocalWorkflowRun
                 }
             }
 
-            return new WorkflowResult(!failed, steps, File.Exists(Path.Combine(runnerTemp, "provision-stop")));
+            return new WorkflowResult(!failed, steps, File.Exists(Path.Combine(runnerTemp, "provision-stop")), masks);
         }
         finally
         {
@@ -160,6 +165,26 @@ public sealed partial class LocalWorkflowRun
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>The log as the runner shows it: <c>::add-mask::</c> lines taken out (their values added to <paramref name="masks"/>), every masked value as ***.</summary>
+    private static string Mask(string log, List<string> masks)
+    {
+        const string command = "::add-mask::";
+        var shown = new List<string>();
+        foreach (var line in log.Split('\n'))
+        {
+            if (line.StartsWith(command, StringComparison.Ordinal))
+            {
+                masks.Add(line[command.Length..].TrimEnd('\r'));
+            }
+            else
+            {
+                shown.Add(line);
+            }
+        }
+
+        return masks.Where(m => m.Length > 0).Aggregate(string.Join('\n', shown), (text, mask) => text.Replace(mask, "***", StringComparison.Ordinal));
+    }
+
     private static void KillLeftovers(string runnerTemp)
     {
         var pidFile = Path.Combine(runnerTemp, "heartbeats.pid");
@@ -192,6 +217,7 @@ public sealed partial class LocalWorkflowRun
         {
             ["inputs", var name] => Inputs.TryGetValue(name, out var input) ? input : "",
             ["secrets", var name] => Secrets.TryGetValue(name, out var secret) ? secret : "",
+            ["vars", var name] => Variables.TryGetValue(name, out var variable) ? variable : "",
             ["github", "run_id"] => RunId,
             ["github", "server_url"] => "https://github.com",
             ["github", "repository"] => "acme/agent-infra",
@@ -257,8 +283,11 @@ public sealed partial class LocalWorkflowRun
 /// <summary>A step of a local run: whether it ran, its exit code and what it printed.</summary>
 public sealed record StepResult(string Name, bool Ran, int? ExitCode, string Log);
 
-/// <summary>How a local run ended: <see cref="Succeeded"/> as GitHub's job conclusion, each step, and whether a heartbeat read 409.</summary>
-public sealed record WorkflowResult(bool Succeeded, IReadOnlyList<StepResult> Steps, bool StopMarked)
+/// <summary>
+/// How a local run ended: <see cref="Succeeded"/> as GitHub's job conclusion, each step, whether a heartbeat read 409, and the
+/// values the steps masked.
+/// </summary>
+public sealed record WorkflowResult(bool Succeeded, IReadOnlyList<StepResult> Steps, bool StopMarked, IReadOnlyList<string> Masked)
 {
     public StepResult Step(string namePrefix) => Steps.Single(s => s.Name.StartsWith(namePrefix, StringComparison.Ordinal));
 

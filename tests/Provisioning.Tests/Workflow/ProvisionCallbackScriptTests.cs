@@ -208,6 +208,54 @@ public sealed partial class ProvisionCallbackScriptTests : IAsyncLifetime
         Assert.Empty(_receiver.Received);
     }
 
+    [Theory]
+    [InlineData("http://evil.example.com/api/webhooks/github", "must be https://")]
+    [InlineData("http://10.0.0.5:8080/api/webhooks/github", "must be https://")]
+    [InlineData("http://127.0.0.1.evil.example.com/api/webhooks/github", "must be https://")]
+    [InlineData("http://localhost.evil.example.com/api/webhooks/github", "must be https://")]
+    [InlineData("http://127.0.0.1@evil.example.com/api/webhooks/github", "must name a plain host (and port), without a user part")]
+    [InlineData("https://user:pass@gateway.example.com/api/webhooks/github", "must name a plain host (and port), without a user part")]
+    [InlineData("ftp://gateway.example.com/api/webhooks/github", "must be an absolute https:// URL")]
+    [InlineData("file:///etc/passwd", "must be an absolute https:// URL")]
+    [InlineData("gateway.example.com/api/webhooks/github", "must be an absolute https:// URL")]
+    public async Task Claim_CallbackUrlNotHttpsNorLoopback_ExitCode2AndSendsNothing(string url, string problem)
+    {
+        var env = Env();
+        env["CALLBACK_URL"] = url;
+
+        var result = await RunAsync(env, "claim");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"CALLBACK_URL {problem}", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("try 1", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Claim_LoopbackHttp_Sent()
+    {
+        var env = Env();
+        env["CALLBACK_URL"] = $"http://127.0.0.1:{_receiver.Url.Port}/api/webhooks/github";
+
+        var result = await RunAsync(env, "claim");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(Assert.Single(_receiver.Received).SignatureValid);
+    }
+
+    [Fact]
+    public async Task Claim_HttpsToAnotherHost_PassesTheCheckAndIsSent()
+    {
+        var env = Env();
+        // Nothing answers TLS on this loopback port: the script gets past its address check and tries to send.
+        env["CALLBACK_URL"] = $"https://127.0.0.1:{_receiver.Url.Port}/api/webhooks/github";
+        env["CALLBACK_TRIES"] = "1";
+
+        var result = await RunAsync(env, "claim");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("no answer on try 1", result.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnyCall_NeverPrintsTheSecretOrTheSignature()
     {

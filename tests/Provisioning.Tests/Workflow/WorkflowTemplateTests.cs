@@ -8,7 +8,7 @@ namespace Provisioning.Tests.Workflow;
 /// <c>.github/workflows/provision-agent.yml</c>: its declarations as the dispatcher relies on them, and its job played
 /// locally (<see cref="LocalWorkflowRun"/>) against a receiver that checks every callback's signature.
 /// </summary>
-public sealed class WorkflowTemplateTests : IAsyncLifetime
+public sealed partial class WorkflowTemplateTests : IAsyncLifetime
 {
     private static readonly string[] Inputs = ["job_id", "agent_id", "region", "callback_url", "attempt"];
 
@@ -43,15 +43,14 @@ public sealed class WorkflowTemplateTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Workflow_Job_UsesTheScriptAndTheSecretAndHeartbeatsEveryMinute()
+    public void Workflow_Job_UsesTheScriptTheRepositoryAddressAndHeartbeatsEveryMinute()
     {
-        var job = (YamlMappingNode)LocalWorkflowRun.Map(LocalWorkflowRun.Load(), "jobs").Children.Values.Single();
+        var job = Job();
         var env = LocalWorkflowRun.Map(job, "env");
-        var steps = ((YamlSequenceNode)job.Children[new YamlScalarNode("steps")]).Children.Cast<YamlMappingNode>().ToList();
+        var steps = Steps(job);
         var runs = steps.Select(s => LocalWorkflowRun.Scalar(s, "run") ?? "").ToList();
 
-        Assert.Equal("${{ secrets.PROVISIONING_CALLBACK_SECRET }}", LocalWorkflowRun.Scalar(env, "PROVISIONING_CALLBACK_SECRET"));
-        Assert.Equal("${{ inputs.callback_url }}", LocalWorkflowRun.Scalar(env, "CALLBACK_URL"));
+        Assert.Equal("${{ vars.PROVISIONING_CALLBACK_URL }}", LocalWorkflowRun.Scalar(env, "CALLBACK_URL"));
         Assert.Equal("${{ inputs.job_id }}", LocalWorkflowRun.Scalar(env, "JOB_ID"));
         Assert.Equal("${{ inputs.attempt }}", LocalWorkflowRun.Scalar(env, "ATTEMPT"));
         Assert.Equal("60", LocalWorkflowRun.Scalar(env, "HEARTBEAT_INTERVAL_SECONDS"));
@@ -64,6 +63,42 @@ public sealed class WorkflowTemplateTests : IAsyncLifetime
         Assert.StartsWith("failure()", LocalWorkflowRun.Scalar(failStep, "if"), StringComparison.Ordinal);
         Assert.Contains(steps, s => (LocalWorkflowRun.Scalar(s, "name") ?? "").Contains("PLACEHOLDER", StringComparison.Ordinal));
         Assert.DoesNotContain(runs, r => r.Contains("${{", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Workflow_CallbackSecret_OnlyInTheEnvironmentOfTheStepsThatCallBack()
+    {
+        var job = Job();
+        const string secret = "${{ secrets.PROVISIONING_CALLBACK_SECRET }}";
+
+        Assert.DoesNotContain(LocalWorkflowRun.Map(job, "env").Children.Values, v => ((YamlScalarNode)v).Value!.Contains("secrets.", StringComparison.Ordinal));
+        foreach (var step in Steps(job))
+        {
+            var callsBack = (LocalWorkflowRun.Scalar(step, "run") ?? "").Contains("scripts/provision-callback.sh", StringComparison.Ordinal);
+            var env = step.Children.TryGetValue(new YamlScalarNode("env"), out var node) ? (YamlMappingNode)node : new YamlMappingNode();
+            var secrets = env.Children.Where(p => ((YamlScalarNode)p.Value).Value!.Contains("secrets.", StringComparison.Ordinal)).ToList();
+            var name = LocalWorkflowRun.Scalar(step, "name");
+            if (callsBack)
+            {
+                Assert.True(secrets.Count == 1 && LocalWorkflowRun.Scalar(env, "PROVISIONING_CALLBACK_SECRET") == secret, $"step '{name}' needs the secret");
+            }
+            else
+            {
+                Assert.True(secrets.Count == 0, $"step '{name}' sends no callback but gets a secret");
+                Assert.DoesNotContain(step.Children.Values.OfType<YamlMappingNode>().SelectMany(m => m.Children.Values).OfType<YamlScalarNode>(),
+                    v => v.Value!.Contains("secrets.", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    [Fact]
+    public void Workflow_EveryAction_PinnedByFullCommitShaWithItsVersion()
+    {
+        var text = File.ReadAllLines(LocalWorkflowRun.FilePath);
+        var uses = text.Where(l => l.TrimStart().StartsWith("uses:", StringComparison.Ordinal) || l.TrimStart().StartsWith("- uses:", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(uses);
+        Assert.All(uses, line => Assert.Matches(PinnedAction(), line.Trim()));
     }
 
     [Fact]
@@ -111,6 +146,48 @@ public sealed class WorkflowTemplateTests : IAsyncLifetime
         Assert.Equal("https://agent-5.agents.example.com", output.GetProperty("endpoint").GetString());
         Assert.Equal("eu-west", output.GetProperty("region").GetString());
         Assert.False(result.Step("Report fail").Ran);
+    }
+
+    [Fact]
+    public async Task LocalRun_CallbackUrlInputNotTheRepositoryVariable_FailsBeforeAnyCallback()
+    {
+        await using var elsewhere = CallbackReceiver.Start(CallbackScript.Secret);
+        var inputs = InputsFor("1");
+        inputs["callback_url"] = elsewhere.Url.ToString();
+
+        var result = await Run(inputs: inputs).RunAsync();
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(1, result.Step("Check the callback address").ExitCode);
+        Assert.Contains("is not the repository variable PROVISIONING_CALLBACK_URL", result.Step("Check the callback address").Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(elsewhere.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Step("Check the callback address").Log, StringComparison.Ordinal);
+        Assert.Empty(elsewhere.Received);
+        Assert.Empty(_receiver.Received);
+        Assert.False(result.Step("Claim the job").Ran);
+        Assert.False(result.Step("Report fail").Ran);
+    }
+
+    [Fact]
+    public async Task LocalRun_RepositoryVariableMissing_FailsNamingItBeforeAnyCallback()
+    {
+        var result = await Run(variables: new Dictionary<string, string>()).RunAsync();
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("PROVISIONING_CALLBACK_URL is not set", result.Step("Check the callback address").Log, StringComparison.Ordinal);
+        Assert.Empty(_receiver.Received);
+        Assert.False(result.Step("Claim the job").Ran);
+    }
+
+    [Fact]
+    public async Task LocalRun_Claim_MasksTheSigningKeyBeforeTheFirstCallback()
+    {
+        var key = CallbackScript.Secret["whsec_".Length..];
+
+        var result = await Run().RunAsync();
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains(key, result.Masked);
+        Assert.All(result.Steps, step => Assert.DoesNotContain(key, step.Log, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -201,7 +278,7 @@ public sealed class WorkflowTemplateTests : IAsyncLifetime
     [Fact]
     public async Task LocalRun_SecretMissing_ClaimFailsAndNothingIsSent()
     {
-        var run = new LocalWorkflowRun { Inputs = InputsFor("1") };
+        var run = Run(secrets: new Dictionary<string, string>());
 
         var result = await run.RunAsync();
 
@@ -212,10 +289,15 @@ public sealed class WorkflowTemplateTests : IAsyncLifetime
         Assert.False(result.Step("Report fail").Ran);
     }
 
-    private LocalWorkflowRun Run(string? replaceProvision = null) => new()
+    private LocalWorkflowRun Run(
+        string? replaceProvision = null,
+        Dictionary<string, string>? inputs = null,
+        Dictionary<string, string>? variables = null,
+        Dictionary<string, string>? secrets = null) => new()
     {
-        Inputs = InputsFor("1"),
-        Secrets = new Dictionary<string, string> { ["PROVISIONING_CALLBACK_SECRET"] = CallbackScript.Secret },
+        Inputs = inputs ?? InputsFor("1"),
+        Variables = variables ?? new Dictionary<string, string> { ["PROVISIONING_CALLBACK_URL"] = _receiver.Url.ToString() },
+        Secrets = secrets ?? new Dictionary<string, string> { ["PROVISIONING_CALLBACK_SECRET"] = CallbackScript.Secret },
         JobEnvironment = new Dictionary<string, string> { ["HEARTBEAT_INTERVAL_SECONDS"] = "1", ["CALLBACK_RETRY_DELAY"] = "0" },
         ReplaceRun = replaceProvision is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["provision"] = replaceProvision },
     };
@@ -228,4 +310,13 @@ public sealed class WorkflowTemplateTests : IAsyncLifetime
         ["callback_url"] = _receiver.Url.ToString(),
         ["attempt"] = attempt,
     };
+
+    private static YamlMappingNode Job() => (YamlMappingNode)LocalWorkflowRun.Map(LocalWorkflowRun.Load(), "jobs").Children.Values.Single();
+
+    private static List<YamlMappingNode> Steps(YamlMappingNode job) =>
+        ((YamlSequenceNode)job.Children[new YamlScalarNode("steps")]).Children.Cast<YamlMappingNode>().ToList();
+
+    /// <summary><c>uses: owner/repo@&lt;40 hex&gt; # vN...</c>: a full commit SHA, which cannot be moved as a tag can, with the version it is.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(- )?uses: [A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")]
+    private static partial System.Text.RegularExpressions.Regex PinnedAction();
 }

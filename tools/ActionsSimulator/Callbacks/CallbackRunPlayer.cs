@@ -68,6 +68,13 @@ public sealed class CallbackRunPlayer(
 
         await Task.Delay(Settings.PickupDelay, time, stopping);
         runs.Update(run.Id, r => r with { Status = "in_progress" });
+        if (!string.Equals(play.CallbackUrl, Settings.CallbackUrl, StringComparison.Ordinal))
+        {
+            // The template's first step: callbacks go only to the repository's address.
+            End(run, "failure", "callback_url is not Simulator:CallbackUrl (the repository's PROVISIONING_CALLBACK_URL): nothing was sent");
+            return;
+        }
+
         if (!await StepAsync(play, "claim", stopping))
         {
             return;

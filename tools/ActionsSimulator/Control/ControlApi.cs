@@ -6,15 +6,18 @@ using Provisioning.ActionsSimulator.Requests;
 
 namespace Provisioning.ActionsSimulator.Control;
 
-/// <summary>The simulator's own API under <c>/_simulator</c>: readiness, the request log, the fault queue, the callback log and the run behaviours.</summary>
+/// <summary>
+/// The simulator's own API under <c>/_simulator</c>: readiness, the request log, the fault queue, the callback log and the run
+/// behaviours. Everything but readiness needs <c>Simulator:Token</c> (<see cref="ControlTokenFilter"/>).
+/// </summary>
 public static class ControlApi
 {
     public const string Prefix = "/_simulator";
 
     public static IEndpointRouteBuilder MapControlApi(this IEndpointRouteBuilder app)
     {
-        var control = app.MapGroup(Prefix).WithTags("Simulator");
-        control.MapGet("/health", GetHealth);
+        app.MapGroup(Prefix).WithTags("Simulator").MapGet("/health", GetHealth);
+        var control = app.MapGroup(Prefix).WithTags("Simulator").AddEndpointFilter<ControlTokenFilter>();
         control.MapGet("/requests", GetRequests);
         control.MapDelete("/requests", ClearRequests);
         control.MapGet("/faults", GetFaults);
