@@ -11,7 +11,6 @@ public static class GitHubEventsApi
     public static IHostApplicationBuilder AddGitHubEvents(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<GitHubEventsOptions>().BindConfiguration(GitHubEventsOptions.Section);
-        builder.Services.AddSingleton<GitHubSignatureVerifier>();
         builder.Services.AddSingleton<RunJobLookup>();
         builder.Services.AddSingleton<GitHubEventsHandler>();
         return builder;

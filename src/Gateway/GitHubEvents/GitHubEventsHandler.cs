@@ -2,6 +2,8 @@ using Provisioning.ServiceDefaults;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Octokit.Webhooks;
+using Octokit.Webhooks.Events.WorkflowRun;
 using Provisioning.Gateway.Observability;
 using Provisioning.Gateway.Webhooks;
 using Provisioning.Jobs;
@@ -9,13 +11,13 @@ using Provisioning.Jobs;
 namespace Provisioning.Gateway.GitHubEvents;
 
 /// <summary>
-/// Receives one GitHub webhook delivery: checks <c>X-Hub-Signature-256</c> over the raw body, then hands a completed
+/// Receives one GitHub webhook delivery: checks <c>X-Hub-Signature-256</c> over the raw body with Octokit.Webhooks'
+/// validator (GitHub's deliveries carry no timestamp; a replay is caught by the delivery id), then hands a completed
 /// <c>workflow_run</c> to the job it belongs to, which ends the attempt at once if its current run failed without reporting.
 /// Everything else is acknowledged and ignored. A refused delivery changes nothing and calls no grain.
 /// </summary>
 public sealed class GitHubEventsHandler(
     IOptions<GitHubEventsOptions> options,
-    GitHubSignatureVerifier verifier,
     RunJobLookup lookup,
     IGrainFactory grains,
     GatewayTelemetry telemetry,
@@ -33,7 +35,8 @@ public sealed class GitHubEventsHandler(
 
     public async Task<Results<Ok<GitHubEventReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var deliveryId = LogText.Escape(request.Headers["X-GitHub-Delivery"].ToString());
+        var headers = WebhookHeaders.Parse(request.Headers);
+        var deliveryId = LogText.Escape(headers.Delivery ?? "");
         if (!options.Value.IsConfigured)
         {
             GitHubEventsLog.NotConfigured(logger, deliveryId);
@@ -55,10 +58,10 @@ public sealed class GitHubEventsHandler(
                 $"The body is larger than {MaxBodyBytes / 1024} KiB.");
         }
 
-        var signature = request.Headers["X-Hub-Signature-256"].ToString();
-        if (!verifier.IsValid(signature, body))
+        var signature = WebhookSignatureValidator.Verify(headers.Signature256, options.Value.WebhookSecret?.Trim(), body);
+        if (signature != WebhookSignatureValidationResult.Valid)
         {
-            var missing = string.IsNullOrEmpty(signature);
+            var missing = signature == WebhookSignatureValidationResult.MissingSignature;
             return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status401Unauthorized,
                 missing ? "signature-missing" : "signature-mismatch",
                 missing ? "Missing signature" : "Signature mismatch",
@@ -67,16 +70,16 @@ public sealed class GitHubEventsHandler(
                     : "X-Hub-Signature-256 does not match the body with the configured webhook secret.");
         }
 
-        var gitHubEvent = LogText.Escape(request.Headers["X-GitHub-Event"].ToString());
+        var gitHubEvent = LogText.Escape(headers.Event ?? "");
         if (string.IsNullOrEmpty(gitHubEvent) || string.IsNullOrEmpty(deliveryId))
         {
             return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status400BadRequest, "headers-missing", "Missing headers",
                 "A GitHub delivery carries the X-GitHub-Event and X-GitHub-Delivery headers.");
         }
 
-        if (gitHubEvent != "workflow_run")
+        if (gitHubEvent != WebhookEventType.WorkflowRun)
         {
-            return Ignore(deliveryId, gitHubEvent, gitHubEvent == "ping" ? "ping: the webhook reaches this gateway" : $"event {gitHubEvent} is not handled");
+            return Ignore(deliveryId, gitHubEvent, gitHubEvent == WebhookEventType.Ping ? "ping: the webhook reaches this gateway" : $"event {gitHubEvent} is not handled");
         }
 
         var (run, error) = WorkflowRunEvent.Read(body);
@@ -85,7 +88,7 @@ public sealed class GitHubEventsHandler(
             return Reject(request, gitHubEvent, deliveryId, StatusCodes.Status400BadRequest, "invalid-event", "Invalid event", $"Not a workflow_run event: {error}.");
         }
 
-        if (run.Action != "completed")
+        if (run.Action != WorkflowRunActionValue.Completed)
         {
             return Ignore(deliveryId, gitHubEvent, $"action {run.Action} needs no action");
         }
@@ -96,7 +99,7 @@ public sealed class GitHubEventsHandler(
     private async Task<Results<Ok<GitHubEventReceipt>, ProblemHttpResult>> ApplyAsync(
         string deliveryId, WorkflowRunEvent run, HttpResponse response, CancellationToken cancellationToken)
     {
-        const string Event = "workflow_run";
+        const string Event = WebhookEventType.WorkflowRun;
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -135,7 +138,7 @@ public sealed class GitHubEventsHandler(
     private Ok<GitHubEventReceipt> Ignore(string deliveryId, string gitHubEvent, string why, string? jobId = null)
     {
         GitHubEventsLog.Ignored(logger, deliveryId, gitHubEvent, why);
-        telemetry.GitHubEventAnswered(gitHubEvent is "workflow_run" or "ping" ? gitHubEvent : "other", "ignored");
+        telemetry.GitHubEventAnswered(gitHubEvent is WebhookEventType.WorkflowRun or WebhookEventType.Ping ? gitHubEvent : "other", "ignored");
         return TypedResults.Ok(GitHubEventReceipt.Ignoring(gitHubEvent, why, jobId));
     }
 
