@@ -4,6 +4,7 @@ using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
 using Provisioning.Gateway.Webhooks;
 using Provisioning.Jobs;
+using Provisioning.StandardWebhooks;
 
 namespace Provisioning.Gateway.Callbacks;
 
@@ -13,7 +14,7 @@ namespace Provisioning.Gateway.Callbacks;
 /// calls no grain. 409 tells the run to stop; 503 (with <c>Retry-After</c>) tells it to send the same callback again.
 /// </summary>
 public sealed class CallbackHandler(
-    CallbackSignatureVerifier verifier, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<CallbackHandler> logger)
+    WebhookVerifier verifier, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<CallbackHandler> logger)
 {
     /// <summary>The largest body accepted: 64 KiB.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -42,7 +43,7 @@ public sealed class CallbackHandler(
         var headers = request.Headers;
         var id = headers["webhook-id"].ToString();
         var check = verifier.Verify(id, headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString(), body);
-        if (check != CallbackSignatureCheck.Valid)
+        if (check != WebhookSignatureCheck.Valid)
         {
             request.HttpContext.Response.Headers.WWWAuthenticate = "Webhook-Signature realm=\"workflow-callbacks\"";
             var (reason, title, detail) = Describe(check);
@@ -119,15 +120,15 @@ public sealed class CallbackHandler(
         return TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
     }
 
-    private static (string Reason, string Title, string Detail) Describe(CallbackSignatureCheck check) => check switch
+    private static (string Reason, string Title, string Detail) Describe(WebhookSignatureCheck check) => check switch
     {
-        CallbackSignatureCheck.Missing => ("signature-missing", "Missing signature",
+        WebhookSignatureCheck.Missing => ("signature-missing", "Missing signature",
             "A callback carries the Standard Webhooks headers webhook-id, webhook-timestamp and webhook-signature."),
-        CallbackSignatureCheck.Malformed => ("signature-malformed", "Malformed signature",
+        WebhookSignatureCheck.Malformed => ("signature-malformed", "Malformed signature",
             "webhook-timestamp must be unix seconds, webhook-id at most " +
-            $"{CallbackSignatureVerifier.MaxIdLength} characters, and webhook-signature hold v1,<base64> entries separated by spaces."),
-        CallbackSignatureCheck.Expired => ("signature-expired", "Signature expired",
-            $"The signature matches, but webhook-timestamp is more than {CallbackSignatureVerifier.ToleranceSeconds} s away from now " +
+            $"{WebhookVerifier.MaxIdLength} characters, and webhook-signature hold v1,<base64> entries separated by spaces."),
+        WebhookSignatureCheck.Expired => ("signature-expired", "Signature expired",
+            $"The signature matches, but webhook-timestamp is more than {WebhookVerifier.ToleranceSeconds} s away from now " +
             "(a replayed callback, or a clock out of sync)."),
         _ => ("signature-mismatch", "Signature mismatch",
             "No v1 signature matches the body with any configured callback secret: the body was changed, or it was signed with another secret."),
