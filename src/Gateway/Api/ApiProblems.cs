@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Provisioning.Gateway.Jobs;
 using Provisioning.Jobs;
 
 namespace Provisioning.Gateway.Api;
@@ -30,12 +29,12 @@ public static class ApiProblems
         TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict,
             title: "Not allowed in the job's current state",
-            detail: reason ?? $"The job is {JobStatusNames.Name(job.Status)} on attempt {job.Attempt}.",
+            detail: reason ?? $"The job is {JobNames.Of(job.Status)} on attempt {job.Attempt}.",
             extensions: new Dictionary<string, object?>
             {
                 ["reason"] = "conflict",
                 ["jobId"] = job.JobId,
-                ["jobStatus"] = JobStatusNames.Name(job.Status),
+                ["jobStatus"] = JobNames.Of(job.Status),
                 ["attempt"] = job.Attempt,
             });
 

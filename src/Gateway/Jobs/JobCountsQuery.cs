@@ -1,4 +1,5 @@
 using Npgsql;
+using Provisioning.Jobs;
 
 namespace Provisioning.Gateway.Jobs;
 
@@ -19,7 +20,7 @@ public sealed class JobCountsQuery(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyDictionary<string, int>> CountAsync(CancellationToken cancellationToken)
     {
-        var counts = JobStatusNames.All.ToDictionary(name => name, _ => 0);
+        var counts = JobNames.All.ToDictionary(name => name, _ => 0);
         await using var command = dataSource.CreateCommand(Sql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -33,7 +34,7 @@ public sealed class JobCountsQuery(NpgsqlDataSource dataSource)
     /// <summary>The same counts, read synchronously within <paramref name="timeout"/> (for a metrics collection, which cannot await).</summary>
     public IReadOnlyDictionary<string, int> Count(TimeSpan timeout)
     {
-        var counts = JobStatusNames.All.ToDictionary(name => name, _ => 0);
+        var counts = JobNames.All.ToDictionary(name => name, _ => 0);
         using var command = dataSource.CreateCommand(Sql);
         command.CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds);
         using var reader = command.ExecuteReader();
@@ -47,9 +48,9 @@ public sealed class JobCountsQuery(NpgsqlDataSource dataSource)
 
     private static void Add(Dictionary<string, int> counts, NpgsqlDataReader reader)
     {
-        if (JobStatusNames.TryParse(reader.GetString(0), out var status))
+        if (JobNames.TryParse(reader.GetString(0), out var status))
         {
-            counts[JobStatusNames.Name(status.Value)] = reader.GetInt32(1);
+            counts[JobNames.Of(status.Value)] = reader.GetInt32(1);
         }
     }
 }
