@@ -39,14 +39,19 @@ public static class ApiProblems
             });
 
     /// <summary>
-    /// 503 with <c>Retry-After</c> (whole seconds) and a <c>reason</c>: nothing was done, and the same request may succeed
-    /// later. <paramref name="extensions"/> add members to the problem.
+    /// 503 with <c>Retry-After</c> (whole seconds) and a <c>reason</c> when given: nothing was done, and the same request may
+    /// succeed later. <paramref name="extensions"/> add members to the problem.
     /// </summary>
     public static ProblemHttpResult Unavailable(
-        HttpResponse response, TimeSpan retryAfter, string title, string detail, string reason, params (string Name, object? Value)[] extensions)
+        HttpResponse response, TimeSpan retryAfter, string title, string detail, string? reason, params (string Name, object? Value)[] extensions)
     {
         response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var members = new Dictionary<string, object?> { ["reason"] = reason };
+        var members = new Dictionary<string, object?>();
+        if (reason is not null)
+        {
+            members["reason"] = reason;
+        }
+
         foreach (var (name, value) in extensions)
         {
             members[name] = value;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
@@ -78,12 +77,10 @@ public sealed class CallbackHandler(
             telemetry.CallbackAnswered(eventName, "unavailable", span);
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             CallbackLog.Failed(logger, jobId, callback.Event, CallDeadline.TotalSeconds, ex);
-            response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Callback not applied",
-                detail: "The job could not be reached or did not answer in time; send the same callback again later.",
-                extensions: new Dictionary<string, object?> { ["reason"] = "unavailable", ["jobId"] = jobId });
+            return ApiProblems.Unavailable(
+                response, RetryAfter, "Callback not applied",
+                "The job could not be reached or did not answer in time; send the same callback again later.",
+                "unavailable", ("jobId", jobId));
         }
 
         switch (result)

@@ -1,9 +1,9 @@
 using Provisioning.ServiceDefaults;
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Octokit.Webhooks;
 using Octokit.Webhooks.Events.WorkflowRun;
+using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
 using Provisioning.Gateway.Webhooks;
 using Provisioning.Jobs;
@@ -129,9 +129,8 @@ public sealed class GitHubEventsHandler(
             // The database or the cluster is down, or the deadline passed: nothing is known to be applied.
             GitHubEventsLog.Failed(logger, deliveryId, run.RunId, ex);
             telemetry.GitHubEventAnswered(Event, "unavailable");
-            response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Event not applied",
-                "The job could not be found or told right now; deliver the event again later.");
+            return ApiProblems.Unavailable(response, RetryAfter, "Event not applied",
+                "The job could not be found or told right now; deliver the event again later.", "unavailable");
         }
     }
 
