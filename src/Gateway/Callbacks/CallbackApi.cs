@@ -27,7 +27,7 @@ public static class CallbackApi
     }
 
     /// <summary><c>POST /api/webhooks/github</c>: the provisioning workflow's signed callbacks. See docs/callbacks.md.</summary>
-    public static IEndpointRouteBuilder MapWorkflowCallbacks(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapWorkflowCallbacksApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/webhooks").WithTags("Webhooks")
             .MapPost("/github", ReceiveCallbackAsync).WithName("WorkflowCallback");

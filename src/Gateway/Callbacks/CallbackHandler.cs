@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
-using Provisioning.Gateway.Webhooks;
 using Provisioning.Jobs;
 using Provisioning.StandardWebhooks;
 

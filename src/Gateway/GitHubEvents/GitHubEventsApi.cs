@@ -17,7 +17,7 @@ public static class GitHubEventsApi
     }
 
     /// <summary><c>POST /api/webhooks/github/events</c>: GitHub's own <c>workflow_run</c> webhooks. See docs/callbacks.md.</summary>
-    public static IEndpointRouteBuilder MapGitHubEvents(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapGitHubEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/webhooks").WithTags("Webhooks")
             .MapPost("/github/events", ReceiveGitHubEventAsync).WithName("GitHubEvents");

@@ -5,7 +5,6 @@ using Octokit.Webhooks;
 using Octokit.Webhooks.Events.WorkflowRun;
 using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
-using Provisioning.Gateway.Webhooks;
 using Provisioning.Jobs;
 
 namespace Provisioning.Gateway.GitHubEvents;

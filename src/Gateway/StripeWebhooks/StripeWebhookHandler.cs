@@ -6,7 +6,7 @@ using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
 using Provisioning.StripeEvents;
 
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.StripeWebhooks;
 
 /// <summary>
 /// Receives one Stripe delivery: reads the raw body (at most <see cref="MaxBodyBytes"/>), verifies its signature, reads

@@ -1,4 +1,4 @@
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.StripeWebhooks;
 
 /// <summary>
 /// Why a delivery was refused before anything was written: its HTTP status, a machine-readable <see cref="Reason"/>

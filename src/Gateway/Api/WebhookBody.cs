@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.Api;
 
 /// <summary>What became of reading a webhook's body.</summary>
 public enum WebhookBodyOutcome
