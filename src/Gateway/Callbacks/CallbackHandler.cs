@@ -25,17 +25,11 @@ public sealed class CallbackHandler(
 
     public async Task<Results<Ok<CallbackReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, outcome) = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
-        if (outcome == WebhookBodyOutcome.TooSlow)
-        {
-            return Reject(request, StatusCodes.Status408RequestTimeout, "body-too-slow", "Body too slow",
-                $"The body did not arrive within {WebhookBody.ReadDeadline.TotalSeconds:0} s; nothing changed. Send the callback again.");
-        }
-
+        var (body, refused) = await WebhookBody.ReadOrRejectAsync(
+            request, MaxBodyBytes, "a callback", "nothing changed. Send the callback again", cancellationToken);
         if (body is null)
         {
-            return Reject(request, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
-                $"The body is larger than {MaxBodyBytes / 1024} KiB, the most a callback is accepted with.");
+            return Reject(request, refused!);
         }
 
         var headers = request.Headers;
@@ -45,13 +39,13 @@ public sealed class CallbackHandler(
         {
             request.HttpContext.Response.Headers.WWWAuthenticate = "Webhook-Signature realm=\"workflow-callbacks\"";
             var (reason, title, detail) = Describe(check);
-            return Reject(request, StatusCodes.Status401Unauthorized, reason, title, detail);
+            return Reject(request, new WebhookRejection(StatusCodes.Status401Unauthorized, reason, title, detail));
         }
 
         if (!CallbackBody.TryRead(body, id, out var jobId, out var callback, out var errors))
         {
-            return Reject(request, StatusCodes.Status400BadRequest, "invalid-callback", "Invalid callback",
-                string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}.")), errors);
+            return Reject(request, new WebhookRejection(StatusCodes.Status400BadRequest, "invalid-callback", "Invalid callback",
+                string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}.")), errors));
         }
 
         return await ApplyAsync(jobId, callback!, request.HttpContext.Response, cancellationToken);
@@ -102,18 +96,11 @@ public sealed class CallbackHandler(
         }
     }
 
-    private ProblemHttpResult Reject(
-        HttpRequest request, int status, string reason, string title, string detail, IDictionary<string, string[]>? errors = null)
+    private ProblemHttpResult Reject(HttpRequest request, WebhookRejection rejection)
     {
         telemetry.CallbackAnswered(GatewayTelemetry.UnknownType, "rejected");
-        CallbackLog.Rejected(logger, status, reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
-        var extensions = new Dictionary<string, object?> { ["reason"] = reason };
-        if (errors is not null)
-        {
-            extensions["errors"] = errors;
-        }
-
-        return TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
+        CallbackLog.Rejected(logger, rejection.Status, rejection.Reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
+        return rejection.ToProblem();
     }
 
     private static (string Reason, string Title, string Detail) Describe(WebhookSignatureCheck check) => check switch

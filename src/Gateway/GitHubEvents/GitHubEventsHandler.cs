@@ -40,40 +40,33 @@ public sealed class GitHubEventsHandler(
         {
             GitHubEventsLog.NotConfigured(logger, deliveryId);
             telemetry.GitHubEventAnswered(GatewayTelemetry.UnknownType, "unavailable");
-            return Problem(StatusCodes.Status503ServiceUnavailable, "not-configured", "Not configured",
-                $"This gateway does not take GitHub webhooks: {GitHubEventsOptions.SecretKey} is not configured.");
+            return new WebhookRejection(StatusCodes.Status503ServiceUnavailable, "not-configured", "Not configured",
+                $"This gateway does not take GitHub webhooks: {GitHubEventsOptions.SecretKey} is not configured.").ToProblem();
         }
 
-        var (body, outcome) = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
-        if (outcome == WebhookBodyOutcome.TooSlow)
-        {
-            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status408RequestTimeout, "body-too-slow", "Body too slow",
-                $"The body did not arrive within {WebhookBody.ReadDeadline.TotalSeconds:0} s.");
-        }
-
+        var (body, refused) = await WebhookBody.ReadOrRejectAsync(request, MaxBodyBytes, null, null, cancellationToken);
         if (body is null)
         {
-            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
-                $"The body is larger than {MaxBodyBytes / 1024} KiB.");
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, refused!);
         }
 
         var signature = WebhookSignatureValidator.Verify(headers.Signature256, options.Value.WebhookSecret?.Trim(), body);
         if (signature != WebhookSignatureValidationResult.Valid)
         {
             var missing = signature == WebhookSignatureValidationResult.MissingSignature;
-            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status401Unauthorized,
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, new WebhookRejection(StatusCodes.Status401Unauthorized,
                 missing ? "signature-missing" : "signature-mismatch",
                 missing ? "Missing signature" : "Signature mismatch",
                 missing
                     ? "The X-Hub-Signature-256 header is missing: set a secret on the webhook."
-                    : "X-Hub-Signature-256 does not match the body with the configured webhook secret.");
+                    : "X-Hub-Signature-256 does not match the body with the configured webhook secret."));
         }
 
         var gitHubEvent = LogText.Escape(headers.Event ?? "");
         if (string.IsNullOrEmpty(gitHubEvent) || string.IsNullOrEmpty(deliveryId))
         {
-            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status400BadRequest, "headers-missing", "Missing headers",
-                "A GitHub delivery carries the X-GitHub-Event and X-GitHub-Delivery headers.");
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, new WebhookRejection(StatusCodes.Status400BadRequest,
+                "headers-missing", "Missing headers", "A GitHub delivery carries the X-GitHub-Event and X-GitHub-Delivery headers."));
         }
 
         if (gitHubEvent != WebhookEventType.WorkflowRun)
@@ -84,7 +77,8 @@ public sealed class GitHubEventsHandler(
         var (run, error) = WorkflowRunEvent.Read(body);
         if (run is null)
         {
-            return Reject(request, gitHubEvent, deliveryId, StatusCodes.Status400BadRequest, "invalid-event", "Invalid event", $"Not a workflow_run event: {error}.");
+            return Reject(request, gitHubEvent, deliveryId,
+                new WebhookRejection(StatusCodes.Status400BadRequest, "invalid-event", "Invalid event", $"Not a workflow_run event: {error}."));
         }
 
         if (run.Action != WorkflowRunActionValue.Completed)
@@ -140,13 +134,10 @@ public sealed class GitHubEventsHandler(
         return TypedResults.Ok(GitHubEventReceipt.Ignoring(gitHubEvent, why, jobId));
     }
 
-    private ProblemHttpResult Reject(HttpRequest request, string gitHubEvent, string? deliveryId, int status, string reason, string title, string detail)
+    private ProblemHttpResult Reject(HttpRequest request, string gitHubEvent, string? deliveryId, WebhookRejection rejection)
     {
-        GitHubEventsLog.Rejected(logger, deliveryId, status, reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
+        GitHubEventsLog.Rejected(logger, deliveryId, rejection.Status, rejection.Reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
         telemetry.GitHubEventAnswered(gitHubEvent, "rejected");
-        return Problem(status, reason, title, detail);
+        return rejection.ToProblem();
     }
-
-    private static ProblemHttpResult Problem(int status, string reason, string title, string detail) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: new Dictionary<string, object?> { ["reason"] = reason });
 }
