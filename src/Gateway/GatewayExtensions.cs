@@ -6,7 +6,7 @@ using Provisioning.Gateway.Health;
 using Provisioning.Gateway.Observability;
 using Provisioning.Gateway.OpenApi;
 using Provisioning.Gateway.Operators;
-using Provisioning.Gateway.Webhooks;
+using Provisioning.Gateway.StripeWebhooks;
 using Provisioning.ServiceDefaults;
 
 namespace Provisioning.Gateway;
@@ -46,9 +46,9 @@ public static class GatewayExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
-        app.MapStripeWebhook();
-        app.MapWorkflowCallbacks();
-        app.MapGitHubEvents();
+        app.MapStripeWebhookApi();
+        app.MapWorkflowCallbacksApi();
+        app.MapGitHubEventsApi();
         app.MapProvisioningApi();
         app.MapProvisioningOpenApi();
         app.MapDashboardSignIn();

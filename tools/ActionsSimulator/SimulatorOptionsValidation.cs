@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Provisioning.ActionsSimulator.Callbacks;
+using Provisioning.StandardWebhooks;
 
 namespace Provisioning.ActionsSimulator;
 
@@ -35,7 +35,7 @@ internal sealed class SimulatorOptionsValidation : IValidateOptions<SimulatorOpt
                 problem => problem.Value.Select(message => $"{SimulatorOptions.Section}:Faults:{i}:{problem.Key}: {message}")));
         }
 
-        if (!string.IsNullOrEmpty(options.CallbackSecret) && !CallbackSigner.TryReadKey(options.CallbackSecret, out _, out var secretProblem))
+        if (!string.IsNullOrEmpty(options.CallbackSecret) && !WebhookSecret.TryDecode(options.CallbackSecret, out _, out var secretProblem))
         {
             failures.Add($"{SimulatorOptions.Section}:CallbackSecret {secretProblem}");
         }

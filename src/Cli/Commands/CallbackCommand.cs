@@ -7,6 +7,7 @@ using Provisioning.Cli.Callbacks;
 using Provisioning.Cli.Gateway;
 using Provisioning.Cli.Output;
 using Provisioning.Cli.Settings;
+using Provisioning.StandardWebhooks;
 
 namespace Provisioning.Cli.Commands;
 
@@ -68,7 +69,7 @@ public static class CallbackCommand
         var parse = context.Parse;
         var jobId = JobsCommand.JobId(context, Id);
         var callbackEvent = parse.GetValue(Event)!;
-        var secret = Secrets.CallbackSecret(context.Settings, parse.GetValue(Secret));
+        var key = SigningKey(Secrets.CallbackSecret(context.Settings, parse.GetValue(Secret)));
         var output = CallbackBody.ReadOutput(parse.GetValue(Output), parse.GetValue(Fields) ?? []);
         if (parse.GetValue(Attempt) is < 1 || parse.GetValue(RunAttempt) is < 1)
         {
@@ -86,10 +87,10 @@ public static class CallbackCommand
         var body = new CallbackBody(
             jobId, attempt.Value, callbackEvent, runId, parse.GetValue(RunAttempt), parse.GetValue(RunUrl),
             parse.GetValue(Message), parse.GetValue(Retryable), output);
-        var webhookId = parse.GetValue(WebhookId) is { } given && !string.IsNullOrWhiteSpace(given) ? given.Trim() : StandardWebhookSigner.NewWebhookId();
+        var webhookId = parse.GetValue(WebhookId) is { } given && !string.IsNullOrWhiteSpace(given) ? given.Trim() : WebhookSignature.NewMessageId();
         var bytes = Encoding.UTF8.GetBytes(body.ToJson());
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var signature = StandardWebhookSigner.Sign(secret, webhookId, timestamp, bytes);
+        var signature = WebhookSignature.Sign(key, webhookId, timestamp, bytes);
 
         var what = $"{callbackEvent} for job {jobId} (attempt {attempt}, run {runId})";
         var answer = await client.SendAsync(Request(bytes, webhookId, timestamp, signature), cancellationToken);
@@ -126,6 +127,10 @@ public static class CallbackCommand
             $"job {jobId} has no run yet (it is {job.Status()} on attempt {job.Attempt()}): give --run-id");
         return (attempt ?? job.Attempt(), runId);
     }
+
+    /// <summary>The callback secret's HMAC key, by the rule the gateway applies.</summary>
+    private static byte[] SigningKey(string secret) =>
+        WebhookSecret.TryDecode(secret, out var key, out var problem) ? key : throw CliException.Usage($"the callback secret {problem}");
 
     private static HttpRequestMessage Request(byte[] body, string webhookId, long timestamp, string signature)
     {

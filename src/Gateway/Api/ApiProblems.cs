@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Provisioning.Gateway.Jobs;
 using Provisioning.Jobs;
 
 namespace Provisioning.Gateway.Api;
@@ -30,24 +29,29 @@ public static class ApiProblems
         TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict,
             title: "Not allowed in the job's current state",
-            detail: reason ?? $"The job is {JobStatusNames.Name(job.Status)} on attempt {job.Attempt}.",
+            detail: reason ?? $"The job is {JobNames.Of(job.Status)} on attempt {job.Attempt}.",
             extensions: new Dictionary<string, object?>
             {
                 ["reason"] = "conflict",
                 ["jobId"] = job.JobId,
-                ["jobStatus"] = JobStatusNames.Name(job.Status),
+                ["jobStatus"] = JobNames.Of(job.Status),
                 ["attempt"] = job.Attempt,
             });
 
     /// <summary>
-    /// 503 with <c>Retry-After</c> (whole seconds) and a <c>reason</c>: nothing was done, and the same request may succeed
-    /// later. <paramref name="extensions"/> add members to the problem.
+    /// 503 with <c>Retry-After</c> (whole seconds) and a <c>reason</c> when given: nothing was done, and the same request may
+    /// succeed later. <paramref name="extensions"/> add members to the problem.
     /// </summary>
     public static ProblemHttpResult Unavailable(
-        HttpResponse response, TimeSpan retryAfter, string title, string detail, string reason, params (string Name, object? Value)[] extensions)
+        HttpResponse response, TimeSpan retryAfter, string title, string detail, string? reason, params (string Name, object? Value)[] extensions)
     {
         response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var members = new Dictionary<string, object?> { ["reason"] = reason };
+        var members = new Dictionary<string, object?>();
+        if (reason is not null)
+        {
+            members["reason"] = reason;
+        }
+
         foreach (var (name, value) in extensions)
         {
             members[name] = value;

@@ -9,7 +9,7 @@ namespace Provisioning.Gateway.Api;
 /// </summary>
 internal sealed partial class UnavailableFilter(ILogger<UnavailableFilter> logger) : IEndpointFilter
 {
-    private const int RetryAfterSeconds = 5;
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -21,11 +21,10 @@ internal sealed partial class UnavailableFilter(ILogger<UnavailableFilter> logge
         {
             var request = context.HttpContext.Request;
             LogUnavailable(logger, request.Method, LogText.Escape(request.Path), ex.GetType().Name, ex.Message);
-            context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Temporarily unavailable",
-                detail: ex is NpgsqlException ? "The database is not reachable; try again shortly." : "The cluster is not reachable; try again shortly.");
+            return ApiProblems.Unavailable(
+                context.HttpContext.Response, RetryAfter, "Temporarily unavailable",
+                ex is NpgsqlException ? "The database is not reachable; try again shortly." : "The cluster is not reachable; try again shortly.",
+                reason: null);
         }
     }
 

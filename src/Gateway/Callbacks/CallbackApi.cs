@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Provisioning.StandardWebhooks;
 
 namespace Provisioning.Gateway.Callbacks;
 
@@ -18,13 +19,15 @@ public static class CallbackApi
             .Configure<IConfiguration>((options, configuration) => options.LegacySecret = configuration[CallbackOptions.LegacySecretVariable])
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<CallbackSignatureVerifier>();
+        builder.Services.AddSingleton(sp => new WebhookVerifier(
+            [.. sp.GetRequiredService<IOptions<CallbackOptions>>().Value.Configured().Select(s => WebhookSecret.TryDecode(s.Secret)).OfType<byte[]>()],
+            sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<CallbackHandler>();
         return builder;
     }
 
     /// <summary><c>POST /api/webhooks/github</c>: the provisioning workflow's signed callbacks. See docs/callbacks.md.</summary>
-    public static IEndpointRouteBuilder MapWorkflowCallbacks(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapWorkflowCallbacksApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/webhooks").WithTags("Webhooks")
             .MapPost("/github", ReceiveCallbackAsync).WithName("WorkflowCallback");

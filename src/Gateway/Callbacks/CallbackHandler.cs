@@ -1,9 +1,8 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
-using Provisioning.Gateway.Webhooks;
 using Provisioning.Jobs;
+using Provisioning.StandardWebhooks;
 
 namespace Provisioning.Gateway.Callbacks;
 
@@ -13,7 +12,7 @@ namespace Provisioning.Gateway.Callbacks;
 /// calls no grain. 409 tells the run to stop; 503 (with <c>Retry-After</c>) tells it to send the same callback again.
 /// </summary>
 public sealed class CallbackHandler(
-    CallbackSignatureVerifier verifier, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<CallbackHandler> logger)
+    WebhookVerifier verifier, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<CallbackHandler> logger)
 {
     /// <summary>The largest body accepted: 64 KiB.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -26,33 +25,27 @@ public sealed class CallbackHandler(
 
     public async Task<Results<Ok<CallbackReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, outcome) = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
-        if (outcome == WebhookBodyOutcome.TooSlow)
-        {
-            return Reject(request, StatusCodes.Status408RequestTimeout, "body-too-slow", "Body too slow",
-                $"The body did not arrive within {WebhookBody.ReadDeadline.TotalSeconds:0} s; nothing changed. Send the callback again.");
-        }
-
+        var (body, refused) = await WebhookBody.ReadOrRejectAsync(
+            request, MaxBodyBytes, "a callback", "nothing changed. Send the callback again", cancellationToken);
         if (body is null)
         {
-            return Reject(request, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
-                $"The body is larger than {MaxBodyBytes / 1024} KiB, the most a callback is accepted with.");
+            return Reject(request, refused!);
         }
 
         var headers = request.Headers;
         var id = headers["webhook-id"].ToString();
         var check = verifier.Verify(id, headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString(), body);
-        if (check != CallbackSignatureCheck.Valid)
+        if (check != WebhookSignatureCheck.Valid)
         {
             request.HttpContext.Response.Headers.WWWAuthenticate = "Webhook-Signature realm=\"workflow-callbacks\"";
             var (reason, title, detail) = Describe(check);
-            return Reject(request, StatusCodes.Status401Unauthorized, reason, title, detail);
+            return Reject(request, new WebhookRejection(StatusCodes.Status401Unauthorized, reason, title, detail));
         }
 
         if (!CallbackBody.TryRead(body, id, out var jobId, out var callback, out var errors))
         {
-            return Reject(request, StatusCodes.Status400BadRequest, "invalid-callback", "Invalid callback",
-                string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}.")), errors);
+            return Reject(request, new WebhookRejection(StatusCodes.Status400BadRequest, "invalid-callback", "Invalid callback",
+                string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}.")), errors));
         }
 
         return await ApplyAsync(jobId, callback!, request.HttpContext.Response, cancellationToken);
@@ -77,12 +70,10 @@ public sealed class CallbackHandler(
             telemetry.CallbackAnswered(eventName, "unavailable", span);
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             CallbackLog.Failed(logger, jobId, callback.Event, CallDeadline.TotalSeconds, ex);
-            response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Callback not applied",
-                detail: "The job could not be reached or did not answer in time; send the same callback again later.",
-                extensions: new Dictionary<string, object?> { ["reason"] = "unavailable", ["jobId"] = jobId });
+            return ApiProblems.Unavailable(
+                response, RetryAfter, "Callback not applied",
+                "The job could not be reached or did not answer in time; send the same callback again later.",
+                "unavailable", ("jobId", jobId));
         }
 
         switch (result)
@@ -105,29 +96,22 @@ public sealed class CallbackHandler(
         }
     }
 
-    private ProblemHttpResult Reject(
-        HttpRequest request, int status, string reason, string title, string detail, IDictionary<string, string[]>? errors = null)
+    private ProblemHttpResult Reject(HttpRequest request, WebhookRejection rejection)
     {
         telemetry.CallbackAnswered(GatewayTelemetry.UnknownType, "rejected");
-        CallbackLog.Rejected(logger, status, reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
-        var extensions = new Dictionary<string, object?> { ["reason"] = reason };
-        if (errors is not null)
-        {
-            extensions["errors"] = errors;
-        }
-
-        return TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
+        CallbackLog.Rejected(logger, rejection.Status, rejection.Reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
+        return rejection.ToProblem();
     }
 
-    private static (string Reason, string Title, string Detail) Describe(CallbackSignatureCheck check) => check switch
+    private static (string Reason, string Title, string Detail) Describe(WebhookSignatureCheck check) => check switch
     {
-        CallbackSignatureCheck.Missing => ("signature-missing", "Missing signature",
+        WebhookSignatureCheck.Missing => ("signature-missing", "Missing signature",
             "A callback carries the Standard Webhooks headers webhook-id, webhook-timestamp and webhook-signature."),
-        CallbackSignatureCheck.Malformed => ("signature-malformed", "Malformed signature",
+        WebhookSignatureCheck.Malformed => ("signature-malformed", "Malformed signature",
             "webhook-timestamp must be unix seconds, webhook-id at most " +
-            $"{CallbackSignatureVerifier.MaxIdLength} characters, and webhook-signature hold v1,<base64> entries separated by spaces."),
-        CallbackSignatureCheck.Expired => ("signature-expired", "Signature expired",
-            $"The signature matches, but webhook-timestamp is more than {CallbackSignatureVerifier.ToleranceSeconds} s away from now " +
+            $"{WebhookVerifier.MaxIdLength} characters, and webhook-signature hold v1,<base64> entries separated by spaces."),
+        WebhookSignatureCheck.Expired => ("signature-expired", "Signature expired",
+            $"The signature matches, but webhook-timestamp is more than {WebhookVerifier.ToleranceSeconds} s away from now " +
             "(a replayed callback, or a clock out of sync)."),
         _ => ("signature-mismatch", "Signature mismatch",
             "No v1 signature matches the body with any configured callback secret: the body was changed, or it was signed with another secret."),

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Provisioning.StandardWebhooks;
 
 namespace Provisioning.Gateway.Callbacks;
 
@@ -16,9 +17,9 @@ internal sealed class CallbackOptionsValidation : IValidateOptions<CallbackOptio
         }
 
         var failures = configured
-            .Where(s => CallbackSecret.TryDecode(s.Secret) is null)
-            .Select(s => $"{s.Key} is not a Standard Webhooks secret: expected {CallbackSecret.Prefix} followed by the base64 of at least " +
-                         $"{CallbackSecret.MinKeyBytes} random bytes (e.g. whsec_$(head -c 32 /dev/urandom | base64)).")
+            .Where(s => WebhookSecret.TryDecode(s.Secret) is null)
+            .Select(s => $"{s.Key} is not a Standard Webhooks secret: expected {WebhookSecret.Prefix} followed by the base64 of at least " +
+                         $"{WebhookSecret.MinKeyBytes} random bytes (e.g. whsec_$(head -c 32 /dev/urandom | base64)).")
             .ToArray();
         return failures.Length == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -11,14 +11,13 @@ public static class GitHubEventsApi
     public static IHostApplicationBuilder AddGitHubEvents(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<GitHubEventsOptions>().BindConfiguration(GitHubEventsOptions.Section);
-        builder.Services.AddSingleton<GitHubSignatureVerifier>();
         builder.Services.AddSingleton<RunJobLookup>();
         builder.Services.AddSingleton<GitHubEventsHandler>();
         return builder;
     }
 
     /// <summary><c>POST /api/webhooks/github/events</c>: GitHub's own <c>workflow_run</c> webhooks. See docs/callbacks.md.</summary>
-    public static IEndpointRouteBuilder MapGitHubEvents(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapGitHubEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/webhooks").WithTags("Webhooks")
             .MapPost("/github/events", ReceiveGitHubEventAsync).WithName("GitHubEvents");

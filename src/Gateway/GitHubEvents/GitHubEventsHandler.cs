@@ -1,21 +1,22 @@
 using Provisioning.ServiceDefaults;
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Octokit.Webhooks;
+using Octokit.Webhooks.Events.WorkflowRun;
+using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
-using Provisioning.Gateway.Webhooks;
 using Provisioning.Jobs;
 
 namespace Provisioning.Gateway.GitHubEvents;
 
 /// <summary>
-/// Receives one GitHub webhook delivery: checks <c>X-Hub-Signature-256</c> over the raw body, then hands a completed
+/// Receives one GitHub webhook delivery: checks <c>X-Hub-Signature-256</c> over the raw body with Octokit.Webhooks'
+/// validator (GitHub's deliveries carry no timestamp; a replay is caught by the delivery id), then hands a completed
 /// <c>workflow_run</c> to the job it belongs to, which ends the attempt at once if its current run failed without reporting.
 /// Everything else is acknowledged and ignored. A refused delivery changes nothing and calls no grain.
 /// </summary>
 public sealed class GitHubEventsHandler(
     IOptions<GitHubEventsOptions> options,
-    GitHubSignatureVerifier verifier,
     RunJobLookup lookup,
     IGrainFactory grains,
     GatewayTelemetry telemetry,
@@ -33,59 +34,54 @@ public sealed class GitHubEventsHandler(
 
     public async Task<Results<Ok<GitHubEventReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var deliveryId = LogText.Escape(request.Headers["X-GitHub-Delivery"].ToString());
+        var headers = WebhookHeaders.Parse(request.Headers);
+        var deliveryId = LogText.Escape(headers.Delivery ?? "");
         if (!options.Value.IsConfigured)
         {
             GitHubEventsLog.NotConfigured(logger, deliveryId);
             telemetry.GitHubEventAnswered(GatewayTelemetry.UnknownType, "unavailable");
-            return Problem(StatusCodes.Status503ServiceUnavailable, "not-configured", "Not configured",
-                $"This gateway does not take GitHub webhooks: {GitHubEventsOptions.SecretKey} is not configured.");
+            return new WebhookRejection(StatusCodes.Status503ServiceUnavailable, "not-configured", "Not configured",
+                $"This gateway does not take GitHub webhooks: {GitHubEventsOptions.SecretKey} is not configured.").ToProblem();
         }
 
-        var (body, outcome) = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
-        if (outcome == WebhookBodyOutcome.TooSlow)
-        {
-            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status408RequestTimeout, "body-too-slow", "Body too slow",
-                $"The body did not arrive within {WebhookBody.ReadDeadline.TotalSeconds:0} s.");
-        }
-
+        var (body, refused) = await WebhookBody.ReadOrRejectAsync(request, MaxBodyBytes, null, null, cancellationToken);
         if (body is null)
         {
-            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
-                $"The body is larger than {MaxBodyBytes / 1024} KiB.");
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, refused!);
         }
 
-        var signature = request.Headers["X-Hub-Signature-256"].ToString();
-        if (!verifier.IsValid(signature, body))
+        var signature = WebhookSignatureValidator.Verify(headers.Signature256, options.Value.WebhookSecret?.Trim(), body);
+        if (signature != WebhookSignatureValidationResult.Valid)
         {
-            var missing = string.IsNullOrEmpty(signature);
-            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status401Unauthorized,
+            var missing = signature == WebhookSignatureValidationResult.MissingSignature;
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, new WebhookRejection(StatusCodes.Status401Unauthorized,
                 missing ? "signature-missing" : "signature-mismatch",
                 missing ? "Missing signature" : "Signature mismatch",
                 missing
                     ? "The X-Hub-Signature-256 header is missing: set a secret on the webhook."
-                    : "X-Hub-Signature-256 does not match the body with the configured webhook secret.");
+                    : "X-Hub-Signature-256 does not match the body with the configured webhook secret."));
         }
 
-        var gitHubEvent = LogText.Escape(request.Headers["X-GitHub-Event"].ToString());
+        var gitHubEvent = LogText.Escape(headers.Event ?? "");
         if (string.IsNullOrEmpty(gitHubEvent) || string.IsNullOrEmpty(deliveryId))
         {
-            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, StatusCodes.Status400BadRequest, "headers-missing", "Missing headers",
-                "A GitHub delivery carries the X-GitHub-Event and X-GitHub-Delivery headers.");
+            return Reject(request, GatewayTelemetry.UnknownType, deliveryId, new WebhookRejection(StatusCodes.Status400BadRequest,
+                "headers-missing", "Missing headers", "A GitHub delivery carries the X-GitHub-Event and X-GitHub-Delivery headers."));
         }
 
-        if (gitHubEvent != "workflow_run")
+        if (gitHubEvent != WebhookEventType.WorkflowRun)
         {
-            return Ignore(deliveryId, gitHubEvent, gitHubEvent == "ping" ? "ping: the webhook reaches this gateway" : $"event {gitHubEvent} is not handled");
+            return Ignore(deliveryId, gitHubEvent, gitHubEvent == WebhookEventType.Ping ? "ping: the webhook reaches this gateway" : $"event {gitHubEvent} is not handled");
         }
 
         var (run, error) = WorkflowRunEvent.Read(body);
         if (run is null)
         {
-            return Reject(request, gitHubEvent, deliveryId, StatusCodes.Status400BadRequest, "invalid-event", "Invalid event", $"Not a workflow_run event: {error}.");
+            return Reject(request, gitHubEvent, deliveryId,
+                new WebhookRejection(StatusCodes.Status400BadRequest, "invalid-event", "Invalid event", $"Not a workflow_run event: {error}."));
         }
 
-        if (run.Action != "completed")
+        if (run.Action != WorkflowRunActionValue.Completed)
         {
             return Ignore(deliveryId, gitHubEvent, $"action {run.Action} needs no action");
         }
@@ -96,7 +92,7 @@ public sealed class GitHubEventsHandler(
     private async Task<Results<Ok<GitHubEventReceipt>, ProblemHttpResult>> ApplyAsync(
         string deliveryId, WorkflowRunEvent run, HttpResponse response, CancellationToken cancellationToken)
     {
-        const string Event = "workflow_run";
+        const string Event = WebhookEventType.WorkflowRun;
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -126,26 +122,22 @@ public sealed class GitHubEventsHandler(
             // The database or the cluster is down, or the deadline passed: nothing is known to be applied.
             GitHubEventsLog.Failed(logger, deliveryId, run.RunId, ex);
             telemetry.GitHubEventAnswered(Event, "unavailable");
-            response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Event not applied",
-                "The job could not be found or told right now; deliver the event again later.");
+            return ApiProblems.Unavailable(response, RetryAfter, "Event not applied",
+                "The job could not be found or told right now; deliver the event again later.", "unavailable");
         }
     }
 
     private Ok<GitHubEventReceipt> Ignore(string deliveryId, string gitHubEvent, string why, string? jobId = null)
     {
         GitHubEventsLog.Ignored(logger, deliveryId, gitHubEvent, why);
-        telemetry.GitHubEventAnswered(gitHubEvent is "workflow_run" or "ping" ? gitHubEvent : "other", "ignored");
+        telemetry.GitHubEventAnswered(gitHubEvent is WebhookEventType.WorkflowRun or WebhookEventType.Ping ? gitHubEvent : "other", "ignored");
         return TypedResults.Ok(GitHubEventReceipt.Ignoring(gitHubEvent, why, jobId));
     }
 
-    private ProblemHttpResult Reject(HttpRequest request, string gitHubEvent, string? deliveryId, int status, string reason, string title, string detail)
+    private ProblemHttpResult Reject(HttpRequest request, string gitHubEvent, string? deliveryId, WebhookRejection rejection)
     {
-        GitHubEventsLog.Rejected(logger, deliveryId, status, reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
+        GitHubEventsLog.Rejected(logger, deliveryId, rejection.Status, rejection.Reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
         telemetry.GitHubEventAnswered(gitHubEvent, "rejected");
-        return Problem(status, reason, title, detail);
+        return rejection.ToProblem();
     }
-
-    private static ProblemHttpResult Problem(int status, string reason, string title, string detail) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: new Dictionary<string, object?> { ["reason"] = reason });
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using Provisioning.Gateway.Api;
+using Provisioning.Jobs;
 
 namespace Provisioning.Gateway.Jobs;
 
@@ -20,7 +21,7 @@ public sealed class JobCountsQuery([FromKeyedServices(GatewayReadPool.Key)] Npgs
 
     public async Task<IReadOnlyDictionary<string, int>> CountAsync(CancellationToken cancellationToken)
     {
-        var counts = JobStatusNames.All.ToDictionary(name => name, _ => 0);
+        var counts = JobNames.All.ToDictionary(name => name, _ => 0);
         await using var command = dataSource.CreateCommand(Sql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -34,7 +35,7 @@ public sealed class JobCountsQuery([FromKeyedServices(GatewayReadPool.Key)] Npgs
     /// <summary>The same counts, read synchronously within <paramref name="timeout"/> (for a metrics collection, which cannot await).</summary>
     public IReadOnlyDictionary<string, int> Count(TimeSpan timeout)
     {
-        var counts = JobStatusNames.All.ToDictionary(name => name, _ => 0);
+        var counts = JobNames.All.ToDictionary(name => name, _ => 0);
         using var command = dataSource.CreateCommand(Sql);
         command.CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds);
         using var reader = command.ExecuteReader();
@@ -48,9 +49,9 @@ public sealed class JobCountsQuery([FromKeyedServices(GatewayReadPool.Key)] Npgs
 
     private static void Add(Dictionary<string, int> counts, NpgsqlDataReader reader)
     {
-        if (JobStatusNames.TryParse(reader.GetString(0), out var status))
+        if (JobNames.TryParse(reader.GetString(0), out var status))
         {
-            counts[JobStatusNames.Name(status.Value)] = reader.GetInt32(1);
+            counts[JobNames.Of(status.Value)] = reader.GetInt32(1);
         }
     }
 }

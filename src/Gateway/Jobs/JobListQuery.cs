@@ -1,5 +1,6 @@
 using System.Text;
 using Npgsql;
+using Provisioning.Jobs;
 using NpgsqlTypes;
 using Provisioning.Gateway.Api;
 
@@ -49,7 +50,7 @@ public sealed class JobListQuery([FromKeyedServices(GatewayReadPool.Key)] Npgsql
         var conditions = new List<string>();
         if (request.Status is { } status)
         {
-            conditions.Add($"status = {Add(command, JobStatusNames.Name(status), NpgsqlDbType.Text)}");
+            conditions.Add($"status = {Add(command, JobNames.Of(status), NpgsqlDbType.Text)}");
         }
 
         if (request.UserId is { } userId)
@@ -97,7 +98,7 @@ public sealed class JobListQuery([FromKeyedServices(GatewayReadPool.Key)] Npgsql
     private static JobSummary Read(NpgsqlDataReader reader)
     {
         var statusName = reader.GetString(5);
-        if (!JobStatusNames.TryParse(statusName, out var status))
+        if (!JobNames.TryParse(statusName, out var status))
         {
             throw new InvalidOperationException($"The read model holds an unknown job status '{statusName}' for job '{reader.GetString(0)}'.");
         }

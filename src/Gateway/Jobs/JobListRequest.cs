@@ -24,13 +24,13 @@ public sealed record JobListRequest(JobStatus? Status, string? UserId, int Limit
         JobStatus? statusFilter = null;
         if (!string.IsNullOrEmpty(status))
         {
-            if (JobStatusNames.TryParse(status, out var parsed))
+            if (JobNames.TryParse(status, out var parsed))
             {
                 statusFilter = parsed;
             }
             else
             {
-                errors["status"] = [$"'{status}' is not a job status; use one of {string.Join(", ", JobStatusNames.All)}."];
+                errors["status"] = [$"'{status}' is not a job status; use one of {string.Join(", ", JobNames.All)}."];
             }
         }
 

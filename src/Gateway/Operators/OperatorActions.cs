@@ -28,7 +28,7 @@ public sealed class OperatorActions(IGrainFactory grains, RetryCandidatesQuery c
         JobStatus status, DateTimeOffset? since, int limit, string operatorName, string? reason, CancellationToken cancellationToken)
     {
         var matched = await candidates.FindAsync(status, since, limit, cancellationToken);
-        var why = Because(reason, $"bulk retry of {status.ToString().ToLowerInvariant()} jobs");
+        var why = Because(reason, $"bulk retry of {JobNames.Of(status)} jobs");
         var retried = new List<string>();
         var skipped = new List<BulkRetrySkip>();
         foreach (var jobId in matched)

@@ -19,12 +19,9 @@ public sealed record BulkRetryRequest(string? Status, string? Since, int? Limit,
     {
         errors = [];
         parsed = default;
-        var status = request?.Status?.Trim().ToLowerInvariant() switch
-        {
-            "failed" => JobStatus.Failed,
-            "cancelled" => JobStatus.Cancelled,
-            _ => (JobStatus?)null,
-        };
+        var status = JobNames.TryParse(request?.Status?.Trim(), out var named) && named is JobStatus.Failed or JobStatus.Cancelled
+            ? named
+            : null;
         if (status is null)
         {
             errors["status"] = [$"{(request?.Status is null ? "is required" : $"'{request.Status}' cannot be retried")}: use failed or cancelled."];

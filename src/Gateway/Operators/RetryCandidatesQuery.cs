@@ -1,7 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
 using Provisioning.Gateway.Api;
-using Provisioning.Gateway.Jobs;
 using Provisioning.Jobs;
 
 namespace Provisioning.Gateway.Operators;
@@ -31,7 +30,7 @@ public sealed class RetryCandidatesQuery([FromKeyedServices(GatewayReadPool.Key)
             ORDER BY updated_at, job_id
             LIMIT $2
             """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JobStatusNames.Name(status), NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JobNames.Of(status), NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer });
         if (since is { } at)
         {

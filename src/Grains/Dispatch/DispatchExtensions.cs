@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Provisioning.Grains.Dispatch;
@@ -18,12 +17,11 @@ public static class DispatchExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubOptionsValidation>();
         services.AddOptions<GitHubOptions>().BindConfiguration(GitHubOptions.Section).ValidateOnStart();
-        services.AddSingleton<IWorkflowDispatcher>(sp => new GitHubWorkflowDispatcher(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan },
-            sp.GetRequiredService<IOptions<GitHubOptions>>(),
-            sp.GetRequiredService<IOptions<DispatchOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<GitHubWorkflowDispatcher>>()));
+        services.AddTransient<GitHubApiVersionHandler>();
+        // Each request has its own time-out (GitHub:RequestTimeout); the client's would only cut it shorter.
+        services.AddHttpClient(GitHubWorkflowDispatcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<GitHubApiVersionHandler>();
+        services.AddSingleton<IWorkflowDispatcher, GitHubWorkflowDispatcher>();
         return services;
     }
 }

@@ -1,33 +1,40 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using System.Runtime.Serialization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Octokit;
+using Octokit.Internal;
 
 namespace Provisioning.Grains.Dispatch;
 
 /// <summary>
-/// Dispatches the workflow through GitHub's REST API (<c>POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches</c>),
-/// asking for the run's details (<c>return_run_details</c>). A server that refuses that field with 400 (older GitHub
-/// Enterprise Server) is asked again without it, and not asked with it again by this process.
+/// Dispatches the workflow through GitHub's REST API (<c>POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches</c>)
+/// with Octokit, asking for the run's details (<c>return_run_details</c>). A server that refuses that field with 400 (older
+/// GitHub Enterprise Server) is asked again without it, and not asked with it again by this process.
 /// </summary>
 public sealed partial class GitHubWorkflowDispatcher(
-    HttpClient http,
+    IHttpClientFactory httpClients,
     IOptions<GitHubOptions> github,
     IOptions<DispatchOptions> dispatch,
     TimeProvider time,
     ILogger<GitHubWorkflowDispatcher> logger) : IWorkflowDispatcher
 {
-    public const string ApiVersion = "2022-11-28";
+    /// <summary>The name of the <see cref="HttpClient"/> the dispatcher asks the factory for.</summary>
+    public const string HttpClientName = "GitHub";
+
+    public const string ApiVersion = GitHubApiVersionHandler.Version;
+    private const string Accepts = "application/vnd.github+json";
+    private static readonly ProductHeaderValue Product = new("provisioning", "1.0");
     private static int s_runDetailsRefused;
 
     public async Task<DispatchOutcome> DispatchAsync(DispatchRequest request, CancellationToken cancellationToken)
     {
+        var connection = Connect(github.Value);
         if (Volatile.Read(ref s_runDetailsRefused) == 0
-            && await SendAsync(request, askForRun: true, cancellationToken) is { } outcome)
+            && await SendAsync(connection, request, askForRun: true, cancellationToken) is { } outcome)
         {
             return outcome;
         }
@@ -37,29 +44,72 @@ public sealed partial class GitHubWorkflowDispatcher(
             LogRunDetailsRefused(logger, request.JobId);
         }
 
-        return await SendAsync(request, askForRun: false, cancellationToken)
+        return await SendAsync(connection, request, askForRun: false, cancellationToken)
             ?? throw new InvalidOperationException("unreachable: only a request with return_run_details can be refused for it");
     }
 
-    /// <summary>The workflow's URL under the configured API base, with <c>api/v3/</c> for GitHub Enterprise hosts.</summary>
-    public static Uri DispatchUri(GitHubOptions options)
+    /// <summary>The REST API's root: the configured base, with <c>api/v3/</c> for GitHub Enterprise hosts as Octokit's client does.</summary>
+    public static Uri ApiRoot(GitHubOptions options)
     {
-        var root = options.ApiBaseUrl.EndsWith('/') ? options.ApiBaseUrl : options.ApiBaseUrl + "/";
-        var baseUri = new Uri(root);
-        if (!baseUri.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase)
-            && !baseUri.AbsolutePath.EndsWith("/api/v3/", StringComparison.OrdinalIgnoreCase))
-        {
-            baseUri = new Uri(baseUri, "api/v3/");
-        }
-
-        return new Uri(baseUri,
-            $"repos/{Uri.EscapeDataString(options.Owner)}/{Uri.EscapeDataString(options.Repo)}/actions/workflows/{Uri.EscapeDataString(options.Workflow)}/dispatches");
+        var root = new Uri(options.ApiBaseUrl.EndsWith('/') ? options.ApiBaseUrl : options.ApiBaseUrl + "/");
+        return root.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase)
+            || root.AbsolutePath.EndsWith("/api/v3/", StringComparison.OrdinalIgnoreCase)
+            ? root
+            : new Uri(root, "api/v3/");
     }
 
+    /// <summary>The workflow's dispatch URL under the API root.</summary>
+    public static Uri DispatchUri(GitHubOptions options) => new(ApiRoot(options), DispatchPath(options));
+
+    public static string CallbackUrl(string publicUrl) => publicUrl.TrimEnd('/') + "/api/webhooks/github";
+
+    private static Uri DispatchPath(GitHubOptions options) => new(
+        $"repos/{Uri.EscapeDataString(options.Owner)}/{Uri.EscapeDataString(options.Repo)}/actions/workflows/{Uri.EscapeDataString(options.Workflow)}/dispatches",
+        UriKind.Relative);
+
+    private Connection Connect(GitHubOptions options) => new(
+        Product,
+        ApiRoot(options),
+        new InMemoryCredentialStore(new Credentials(options.Token, AuthenticationType.Bearer)),
+        new GitHubHttpClient(httpClients.CreateClient(HttpClientName)),
+        new SimpleJsonSerializer());
+
     /// <summary>One request; null when the server refused <c>return_run_details</c> (400) and should be asked without it.</summary>
-    private async Task<DispatchOutcome?> SendAsync(DispatchRequest request, bool askForRun, CancellationToken cancellationToken)
+    private async Task<DispatchOutcome?> SendAsync(IConnection connection, DispatchRequest request, bool askForRun, CancellationToken cancellationToken)
     {
         var options = github.Value;
+        try
+        {
+            var response = await connection.Post<WorkflowDispatchRun>(
+                DispatchPath(options), Body(options, request, askForRun), Accepts, "application/json", options.RequestTimeout, cancellationToken);
+            return response.HttpResponse.StatusCode switch
+            {
+                HttpStatusCode.OK => new DispatchOutcome.Dispatched(response.Body?.WorkflowRunId, response.Body?.RunUrl, response.Body?.HtmlUrl),
+                HttpStatusCode.NoContent => new DispatchOutcome.Dispatched(null, null, null),
+                var status => new DispatchOutcome.Permanent($"GitHub answered {(int)status}"),
+            };
+        }
+        catch (ApiException ex)
+        {
+            return Failed(ex, askForRun);
+        }
+        catch (Exception ex) when (ex is SerializationException or FormatException or InvalidCastException or OverflowException)
+        {
+            // Only a 2xx body is deserialized: GitHub accepted the dispatch. The run names itself when it claims the job.
+            return new DispatchOutcome.Dispatched(null, null, null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new DispatchOutcome.Transient($"no answer from GitHub within {options.RequestTimeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException ex)
+        {
+            return new DispatchOutcome.Transient($"network error: {ex.Message}");
+        }
+    }
+
+    private string Body(GitHubOptions options, DispatchRequest request, bool askForRun)
+    {
         var body = new JsonObject
         {
             ["ref"] = options.Ref,
@@ -77,114 +127,62 @@ public sealed partial class GitHubWorkflowDispatcher(
             body["return_run_details"] = true;
         }
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, DispatchUri(options)) { Content = JsonContent.Create(body) };
-        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
-        message.Headers.Add("X-GitHub-Api-Version", ApiVersion);
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
-        message.Headers.UserAgent.Add(new ProductInfoHeaderValue("provisioning", "1.0"));
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
-        try
-        {
-            using var response = await http.SendAsync(message, timeout.Token);
-            return await ReadAsync(response, askForRun, timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new DispatchOutcome.Transient($"no answer from GitHub within {options.RequestTimeout.TotalSeconds:0.#} s");
-        }
-        catch (HttpRequestException ex)
-        {
-            return new DispatchOutcome.Transient($"network error: {ex.Message}");
-        }
+        return body.ToJsonString();
     }
 
-    private async Task<DispatchOutcome?> ReadAsync(HttpResponseMessage response, bool askedForRun, CancellationToken cancellationToken)
+    private DispatchOutcome? Failed(ApiException ex, bool askedForRun)
     {
-        var status = (int)response.StatusCode;
-        if (response.StatusCode == HttpStatusCode.NoContent)
-        {
-            return new DispatchOutcome.Dispatched(null, null, null);
-        }
-
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (response.StatusCode == HttpStatusCode.OK)
-        {
-            return ReadRun(text);
-        }
-
-        var said = $"GitHub answered {status} {Message(text)}".TrimEnd();
+        var status = (int)ex.StatusCode;
+        var said = $"GitHub answered {status} {Message(ex.HttpResponse?.Body as string)}".TrimEnd();
         return status switch
         {
             400 when askedForRun => null,
             401 => new DispatchOutcome.Permanent($"{said}: check GitHub:Token"),
             404 => new DispatchOutcome.Permanent($"{said}: check GitHub:Owner, GitHub:Repo and GitHub:Workflow, and that the token can see the repository"),
             422 => new DispatchOutcome.Permanent($"{said}: the workflow rejected the inputs or GitHub:Ref"),
-            403 or 429 => new DispatchOutcome.RateLimited(NotBefore(response), said),
+            403 or 429 => new DispatchOutcome.RateLimited(NotBefore(ex.HttpResponse), said),
             >= 500 => new DispatchOutcome.Transient(said),
             _ => new DispatchOutcome.Permanent(said),
         };
     }
 
-    private static DispatchOutcome.Dispatched ReadRun(string text)
-    {
-        try
-        {
-            var run = JsonNode.Parse(text);
-            var id = run?["workflow_run_id"]?.GetValue<long>();
-            return new DispatchOutcome.Dispatched(id, run?["run_url"]?.GetValue<string>(), run?["html_url"]?.GetValue<string>());
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-        {
-            // Dispatched all the same: GitHub said 200. The run will name itself when it claims the job.
-            return new DispatchOutcome.Dispatched(null, null, null);
-        }
-    }
-
     /// <summary>GitHub's rules: <c>retry-after</c>; else <c>x-ratelimit-reset</c> when none remain; else at least the minimum wait.</summary>
-    private DateTimeOffset NotBefore(HttpResponseMessage response)
+    private DateTimeOffset NotBefore(IResponse? response)
     {
         var now = time.GetUtcNow();
-        if (response.Headers.RetryAfter is { } retryAfter)
+        var headers = response?.Headers ?? new Dictionary<string, string>();
+        if (headers.TryGetValue("Retry-After", out var retryAfter))
         {
-            if (retryAfter.Delta is { } delta)
+            if (int.TryParse(retryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             {
-                return now + delta;
+                return now + TimeSpan.FromSeconds(seconds);
             }
 
-            if (retryAfter.Date is { } date)
+            if (DateTimeOffset.TryParseExact(retryAfter, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
             {
                 return date;
             }
         }
 
-        if (Header(response, "x-ratelimit-remaining") == "0"
-            && long.TryParse(Header(response, "x-ratelimit-reset"), CultureInfo.InvariantCulture, out var reset))
+        if (response?.ApiInfo?.RateLimit is { Remaining: 0 } limit && headers.ContainsKey("x-ratelimit-reset"))
         {
-            var at = DateTimeOffset.FromUnixTimeSeconds(reset);
-            return at > now ? at : now;
+            return limit.Reset > now ? limit.Reset : now;
         }
 
         return now + dispatch.Value.MinRateLimitWait;
     }
 
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static string Message(string body)
+    private static string Message(string? body)
     {
         try
         {
-            return JsonNode.Parse(body)?["message"]?.GetValue<string>() is { } message ? $"\"{message}\"" : "";
+            return body is { Length: > 0 } && JsonNode.Parse(body)?["message"]?.GetValue<string>() is { } message ? $"\"{message}\"" : "";
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return "";
         }
     }
-
-    public static string CallbackUrl(string publicUrl) => publicUrl.TrimEnd('/') + "/api/webhooks/github";
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "GitHub refused return_run_details for job {JobId}; dispatching without run details from now on")]
     private static partial void LogRunDetailsRefused(ILogger logger, string jobId);

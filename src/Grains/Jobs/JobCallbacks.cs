@@ -45,7 +45,7 @@ public static class JobCallbacks
 
         if (JobStateMachine.IsTerminal(job.Status))
         {
-            return Decision.Conflict($"the job is already {Name(job.Status)}");
+            return Decision.Conflict($"the job is already {JobNames.Of(job.Status)}");
         }
 
         var run = callback.RunId ?? "unknown run";
@@ -132,7 +132,7 @@ public static class JobCallbacks
         if (!JobStateMachine.TryMove(job, JobStatus.Provisioning, JobActor.Github,
                 $"run {run} claimed attempt {job.Attempt}", now, $"run {run}"))
         {
-            return Decision.Conflict($"a {Name(job.Status)} job cannot be claimed");
+            return Decision.Conflict($"a {JobNames.Of(job.Status)} job cannot be claimed");
         }
 
         job.ClaimedBy = callback.RunId;
@@ -148,7 +148,7 @@ public static class JobCallbacks
     {
         if (job.Status != JobStatus.Provisioning)
         {
-            return Decision.Conflict($"a {Name(job.Status)} job takes no heartbeat: claim it first");
+            return Decision.Conflict($"a {JobNames.Of(job.Status)} job takes no heartbeat: claim it first");
         }
 
         if (job.ClaimedBy != callback.RunId)
@@ -168,7 +168,7 @@ public static class JobCallbacks
         {
             return Decision.Conflict(job.Status == JobStatus.Provisioning
                 ? $"attempt {job.Attempt} is claimed by run {job.ClaimedBy ?? "unknown"}"
-                : $"a {Name(job.Status)} job cannot complete: claim it first");
+                : $"a {JobNames.Of(job.Status)} job cannot complete: claim it first");
         }
 
         job.OutputJson = callback.OutputJson;
@@ -185,7 +185,7 @@ public static class JobCallbacks
         {
             return Decision.Conflict(claimedByOther
                 ? $"attempt {job.Attempt} is claimed by run {job.ClaimedBy ?? "unknown"}"
-                : $"a {Name(job.Status)} job cannot fail");
+                : $"a {JobNames.Of(job.Status)} job cannot fail");
         }
 
         var why = $"run {run} failed: {(string.IsNullOrWhiteSpace(callback.Message) ? "no message" : callback.Message)}";
@@ -208,7 +208,7 @@ public static class JobCallbacks
         }
     }
 
-    private static string Name(JobStatus status) => status.ToString().ToLowerInvariant();
+    private static string Name(JobStatus status) => JobNames.Of(status);
 
     private static string Describe(TimeSpan span) =>
         span.TotalMinutes >= 1 && span.TotalMinutes == Math.Floor(span.TotalMinutes) ? $"{span.TotalMinutes:0} min" : $"{span.TotalSeconds:0.#} s";

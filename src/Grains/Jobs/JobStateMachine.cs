@@ -142,12 +142,12 @@ public static class JobStateMachine
     }
 
     /// <summary>Why an operator may not cancel the job now (it has ended); null when they may.</summary>
-    public static string? WhyNotCancel(JobState state) => IsTerminal(state.Status) ? $"the job is already {Name(state.Status)}" : null;
+    public static string? WhyNotCancel(JobState state) => IsTerminal(state.Status) ? $"the job is already {JobNames.Of(state.Status)}" : null;
 
     /// <summary>Why an operator may not retry the job now: only a failed or cancelled job may, once its user's slot is free.</summary>
     public static string? WhyNotRetry(JobState state) => state switch
     {
-        { Status: not (JobStatus.Failed or JobStatus.Cancelled) } => $"only a failed or cancelled job can be retried; this one is {Name(state.Status)}",
+        { Status: not (JobStatus.Failed or JobStatus.Cancelled) } => $"only a failed or cancelled job can be retried; this one is {JobNames.Of(state.Status)}",
         { SlotReleasePending: true } => "the job is still freeing its user's slot; retry in a moment",
         _ => null,
     };
@@ -174,7 +174,7 @@ public static class JobStateMachine
         return false;
     }
 
-    private static string Name(JobStatus status) => status.ToString().ToLowerInvariant();
+    private static string Name(JobStatus status) => JobNames.Of(status);
 
     private static void Append(JobState state, JobStatus? from, JobStatus to, JobActor actor, string reason, DateTimeOffset now, string? actorName = null)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Provisioning.Grains.Dispatch;
-using Provisioning.Grains.ReadModel;
 using Provisioning.Jobs;
 
 namespace Provisioning.Grains.Jobs;

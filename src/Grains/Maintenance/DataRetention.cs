@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Provisioning.Jobs;
 
 namespace Provisioning.Grains.Maintenance;
 
@@ -26,7 +27,7 @@ public sealed class DataRetention(NpgsqlDataSource dataSource)
             ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED))
         """;
 
-    public static readonly string[] TerminalStatuses = ["succeeded", "failed", "cancelled"];
+    public static readonly string[] TerminalStatuses = [.. new[] { JobStatus.Succeeded, JobStatus.Failed, JobStatus.Cancelled }.Select(JobNames.Of)];
 
     /// <summary>Deletes up to <paramref name="batch"/> processed inbox rows received more than <paramref name="age"/> ago.</summary>
     public Task<int> PurgeInboxAsync(TimeSpan age, int batch, CancellationToken cancellationToken) =>

@@ -143,41 +143,6 @@ public sealed record SimulatorFault(
     int? Milliseconds = null,
     string? Message = null);
 
-/// <summary>A fault as the simulator queued it; <see cref="Remaining"/> is null for a fault that stays until cleared.</summary>
-public sealed record SimulatorQueuedFault(
-    long Id,
-    string Kind,
-    int Times,
-    int? Remaining,
-    string? JobId,
-    int? Status,
-    int? Seconds,
-    int? Milliseconds,
-    string? Message);
-
-/// <summary>
-/// One request the simulator received. <see cref="Status"/> is null when it sent no answer (held by a timeout fault, or the
-/// client gave up); <see cref="NotBefore"/> is, after a rate-limit fault, the earliest time a well-behaved client sends again;
-/// <see cref="TraceParent"/> is the request's W3C <c>traceparent</c> header.
-/// </summary>
-public sealed record SimulatorRequest(
-    long Sequence,
-    DateTimeOffset ReceivedAt,
-    string Method,
-    string Path,
-    string? Authorization,
-    string? ApiVersion,
-    string? Accept,
-    string? UserAgent,
-    JsonElement? Body,
-    string? JobId,
-    SimulatorQueuedFault? Fault,
-    DateTimeOffset? NotBefore,
-    int? Status,
-    long? RunId,
-    DateTimeOffset? CompletedAt,
-    string? TraceParent = null);
-
 /// <summary>
 /// A run behaviour to queue for the next run dispatched for <see cref="JobId"/> (every job when null): <c>silent</c>,
 /// <c>stop-heartbeats</c>, <c>fail</c> (<see cref="Retryable"/>, <see cref="Message"/>, <see cref="Milliseconds"/>),
@@ -191,39 +156,3 @@ public sealed record SimulatorBehaviour(
     bool? Retryable = null,
     string? Message = null,
     int? Attempt = null);
-
-/// <summary>A run behaviour as the simulator queued it; <see cref="Remaining"/> is null for one that stays until cleared.</summary>
-public sealed record SimulatorQueuedBehaviour(
-    long Id,
-    string Kind,
-    int Times,
-    int? Remaining,
-    string? JobId,
-    int? Milliseconds,
-    bool? Retryable,
-    string? Message,
-    int? Attempt);
-
-/// <summary>
-/// One callback request a simulated run sent (each try its own entry, with the same <see cref="WebhookId"/>).
-/// <see cref="Status"/>: the answer, null when none came (<see cref="Error"/>). <see cref="Outcome"/>: <c>pending</c>,
-/// <c>accepted</c>, <c>stop</c> (409), <c>retry</c>, <c>gave-up</c>, <c>rejected</c>.
-/// </summary>
-public sealed record SimulatorCallback(
-    long Sequence,
-    DateTimeOffset SentAt,
-    DateTimeOffset? AnsweredAt,
-    long RunId,
-    string? JobId,
-    int? Attempt,
-    string Event,
-    string WebhookId,
-    long Timestamp,
-    int Try,
-    string Url,
-    string? Behaviour,
-    JsonElement Body,
-    int? Status,
-    string Outcome,
-    string? Error,
-    string? Answer);

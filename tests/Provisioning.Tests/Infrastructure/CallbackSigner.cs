@@ -1,24 +1,19 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
+using StandardWebhooks;
 
 namespace Provisioning.Tests.Infrastructure;
 
 /// <summary>
-/// Signs workflow callbacks the Standard Webhooks way, written from the specification and independently of the gateway's
-/// verifier: <c>webhook-signature: v1,&lt;base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}"&gt;</c>, keyed with
+/// Signs workflow callbacks with the <c>StandardWebhooks</c> package, an implementation independent of the product's:
+/// <c>webhook-signature: v1,&lt;base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}"&gt;</c>, keyed with
 /// the base64-decoded secret after <c>whsec_</c>.
 /// </summary>
 public static class CallbackSigner
 {
     /// <summary>The <c>v1,...</c> signature of a body.</summary>
     public static string Sign(string secret, string id, long timestamp, byte[] body)
-    {
-        var key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret["whsec_".Length..] : secret);
-        var signed = Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray();
-        using var hmac = new HMACSHA256(key);
-        return $"v1,{Convert.ToBase64String(hmac.ComputeHash(signed))}";
-    }
+        => new StandardWebhook(secret).Sign(id, DateTimeOffset.FromUnixTimeSeconds(timestamp), Encoding.UTF8.GetString(body));
 
     /// <summary>
     /// A signed <c>POST /api/webhooks/github</c>: a new <c>webhook-id</c> unless one is given, signed now (or at

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Provisioning.Tests.Infrastructure;
+using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
 
 namespace Provisioning.Tests.Workflow;
 
@@ -16,15 +18,15 @@ namespace Provisioning.Tests.Workflow;
 public sealed class CallbackReceiver : IAsyncDisposable
 {
     private readonly HttpListener _listener;
-    private readonly byte[] _key;
+    private readonly StandardWebhook _webhook;
     private readonly ConcurrentQueue<ReceivedCallback> _received = new();
     private readonly Task _loop;
 
-    private CallbackReceiver(HttpListener listener, Uri url, byte[] key)
+    private CallbackReceiver(HttpListener listener, Uri url, StandardWebhook webhook)
     {
         _listener = listener;
         Url = url;
-        _key = key;
+        _webhook = webhook;
         _loop = Task.Run(ServeAsync);
     }
 
@@ -39,7 +41,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
     /// <summary>Starts listening on a free loopback port; requests are checked against <paramref name="secret"/> (<c>whsec_&lt;base64&gt;</c>).</summary>
     public static CallbackReceiver Start(string secret)
     {
-        var key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
+        var webhook = new StandardWebhook(secret);
         for (var tries = 1; ; tries++)
         {
             var url = new Uri($"http://127.0.0.1:{FreePort.Next()}/api/webhooks/github");
@@ -48,7 +50,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
             try
             {
                 listener.Start();
-                return new CallbackReceiver(listener, url, key);
+                return new CallbackReceiver(listener, url, webhook);
             }
             catch (HttpListenerException) when (tries < 5)
             {
@@ -122,18 +124,24 @@ public sealed class CallbackReceiver : IAsyncDisposable
         context.Response.Close();
     }
 
-    /// <summary>The Standard Webhooks check, written here independently: any <c>v1,</c> entry equal to the HMAC of id.timestamp.body.</summary>
+    /// <summary>The Standard Webhooks check of the <c>StandardWebhooks</c> package, independent of the product's verifier.</summary>
     private bool SignatureHolds(string? id, string? timestamp, string? signatures, string body)
     {
-        if (id is null || timestamp is null || signatures is null)
+        var headers = new HeaderDictionary
+        {
+            ["webhook-id"] = id,
+            ["webhook-timestamp"] = timestamp,
+            ["webhook-signature"] = signatures,
+        };
+        try
+        {
+            _webhook.Verify(body, headers);
+            return true;
+        }
+        catch (WebhookVerificationException)
         {
             return false;
         }
-
-        var expected = Convert.ToBase64String(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}")));
-        return signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Any(s => s.StartsWith("v1,", StringComparison.Ordinal)
-                && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(s[3..]), Encoding.ASCII.GetBytes(expected)));
     }
 }
 

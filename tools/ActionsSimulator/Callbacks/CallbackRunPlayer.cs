@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Provisioning.StandardWebhooks;
 using Provisioning.ActionsSimulator.Runs;
 
 namespace Provisioning.ActionsSimulator.Callbacks;
@@ -29,8 +30,8 @@ public sealed class CallbackRunPlayer(
 
     private const int MaxAnswerLength = 4096;
 
-    private readonly CallbackSigner _signer = new(options.Value.CallbackSecret
-        ?? throw new InvalidOperationException($"{SimulatorOptions.Section}:CallbackSecret is not set: runs cannot be played."));
+    private readonly byte[] _key = WebhookSecret.TryDecode(options.Value.CallbackSecret ?? "")
+        ?? throw new InvalidOperationException($"{SimulatorOptions.Section}:CallbackSecret is not a usable secret: runs cannot be played.");
 
     private SimulatorOptions Settings => options.Value;
 
@@ -143,7 +144,7 @@ public sealed class CallbackRunPlayer(
             bodyJson = document.RootElement.Clone();
         }
 
-        var webhookId = CallbackSigner.NewMessageId();
+        var webhookId = WebhookSignature.NewMessageId();
         var http = httpClients.CreateClient(HttpClientName);
         for (var attempt = 1; ; attempt++)
         {
@@ -160,7 +161,7 @@ public sealed class CallbackRunPlayer(
             request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
             request.Headers.TryAddWithoutValidation("webhook-id", webhookId);
             request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-            request.Headers.TryAddWithoutValidation("webhook-signature", _signer.Sign(webhookId, timestamp, body));
+            request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSignature.Sign(_key, webhookId, timestamp, body));
             request.Headers.UserAgent.ParseAdd("GitHub-Actions-Simulator/1.0");
 
             int? status = null;

@@ -1,4 +1,4 @@
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.StripeWebhooks;
 
 /// <summary>How the gateway checks the Stripe webhooks it receives. Bound from the <c>Stripe</c> section.</summary>
 public sealed class StripeWebhookOptions

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.StripeWebhooks;
 
 public static class StripeWebhookApi
 {
@@ -32,7 +32,7 @@ public static class StripeWebhookApi
     }
 
     /// <summary><c>POST /api/webhooks/stripe</c>: Stripe's event deliveries. See docs/webhooks-stripe.md.</summary>
-    public static IEndpointRouteBuilder MapStripeWebhook(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/api/webhooks").WithTags("Webhooks");
         webhooks.MapPost("/stripe", ReceiveStripeEventAsync).WithName("StripeWebhook");

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.Api;
 
 /// <summary>What became of reading a webhook's body.</summary>
 public enum WebhookBodyOutcome
@@ -19,6 +19,16 @@ public static class WebhookBody
 {
     /// <summary>How long a body may take to arrive: 10 s. Webhook bodies are a few KiB; senders deliver them in milliseconds.</summary>
     public static readonly TimeSpan ReadDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>The body, or the rejection to answer when it did not arrive whole (413 over the limit, 408 too slow).</summary>
+    public static async Task<(byte[]? Body, WebhookRejection? Rejection)> ReadOrRejectAsync(
+        HttpRequest request, int maxBytes, string? limitOf, string? thenWhenSlow, CancellationToken cancellationToken)
+    {
+        var (body, outcome) = await ReadAsync(request, maxBytes, cancellationToken);
+        return body is not null ? (body, null)
+            : outcome == WebhookBodyOutcome.TooSlow ? (null, WebhookRejection.BodyTooSlow(thenWhenSlow))
+            : (null, WebhookRejection.BodyTooLarge(maxBytes, limitOf));
+    }
 
     /// <summary>The body, or why there is none: longer than <paramref name="maxBytes"/> (reading stops there) or slower than <see cref="ReadDeadline"/>.</summary>
     public static async Task<(byte[]? Body, WebhookBodyOutcome Outcome)> ReadAsync(

@@ -1,4 +1,4 @@
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.StripeWebhooks;
 
 /// <summary>
 /// The 200 answer to a Stripe delivery, given once the event is durably stored in the inbox. <see cref="Outcome"/> is

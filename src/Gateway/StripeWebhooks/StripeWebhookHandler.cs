@@ -6,7 +6,7 @@ using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
 using Provisioning.StripeEvents;
 
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.StripeWebhooks;
 
 /// <summary>
 /// Receives one Stripe delivery: reads the raw body (at most <see cref="MaxBodyBytes"/>), verifies its signature, reads
@@ -38,12 +38,11 @@ public sealed class StripeWebhookHandler(
             return Reject(request, StripeWebhookRejection.UnsupportedMediaType, startedAt);
         }
 
-        var (body, outcome) = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        var (body, refused) = await WebhookBody.ReadOrRejectAsync(
+            request, MaxBodyBytes, "a Stripe event", "nothing was recorded. Deliver the event again", cancellationToken);
         if (body is null)
         {
-            return Reject(request, outcome == WebhookBodyOutcome.TooSlow
-                ? StripeWebhookRejection.BodyTooSlow(WebhookBody.ReadDeadline)
-                : StripeWebhookRejection.BodyTooLarge(MaxBodyBytes), startedAt);
+            return Reject(request, refused!, startedAt);
         }
 
         if (body.Length == 0)
@@ -122,15 +121,11 @@ public sealed class StripeWebhookHandler(
             true, record.EventId, record.Type, record.Outcome, receipt.Duplicate, record.JobId, record.SubscriptionId, record.DuplicateOf));
     }
 
-    private ProblemHttpResult Reject(HttpRequest request, StripeWebhookRejection rejection, long startedAt)
+    private ProblemHttpResult Reject(HttpRequest request, WebhookRejection rejection, long startedAt)
     {
         telemetry.WebhookAnswered(GatewayTelemetry.UnknownType, "rejected", startedAt);
         StripeWebhookLog.Rejected(logger, rejection.Status, rejection.Reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
-        return TypedResults.Problem(
-            statusCode: rejection.Status,
-            title: rejection.Title,
-            detail: rejection.Detail,
-            extensions: new Dictionary<string, object?> { ["reason"] = rejection.Reason });
+        return rejection.ToProblem();
     }
 
     /// <summary><c>application/json</c>, with no charset or with <c>charset=utf-8</c>.</summary>

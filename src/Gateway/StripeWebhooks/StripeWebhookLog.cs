@@ -1,4 +1,4 @@
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.StripeWebhooks;
 
 /// <summary>The Stripe webhook's log messages. Never a secret, a signature header or a body.</summary>
 internal static partial class StripeWebhookLog

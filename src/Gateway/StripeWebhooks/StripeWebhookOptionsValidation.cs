@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.StripeWebhooks;
 
 /// <summary>Stops the gateway at start when it could not verify a single Stripe delivery, or could admit none.</summary>
 internal sealed class StripeWebhookOptionsValidation : IValidateOptions<StripeWebhookOptions>

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Stripe;
 
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.StripeWebhooks;
 
 /// <summary>What the <c>Stripe-Signature</c> header of a delivery says about its body.</summary>
 public enum StripeSignatureCheck

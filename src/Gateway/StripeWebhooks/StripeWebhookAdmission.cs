@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace Provisioning.Gateway.Webhooks;
+namespace Provisioning.Gateway.StripeWebhooks;
 
 /// <summary>
 /// Bounds the Stripe deliveries being recorded (<see cref="StripeWebhookOptions.MaxConcurrentDeliveries"/> recording,
