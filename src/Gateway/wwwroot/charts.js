@@ -38,6 +38,16 @@ const definitions = [
   },
 ];
 
+// Points only where something happened: a lone interval with figures stays visible, a quiet window stays calm.
+function marked(u, seriesIndex) {
+  const values = u.data[seriesIndex];
+  const indices = [];
+  values.forEach((value, index) => {
+    if (value) indices.push(index);
+  });
+  return indices;
+}
+
 function draw(stats) {
   const x = stats.intervals.map((i) => Date.parse(i.start) / 1000);
   for (const definition of definitions) {
@@ -58,7 +68,8 @@ function draw(stats) {
       series: [
         {},
         ...definition.series.map(([key, label]) => ({
-          label, stroke: colors[key], width: 2, spanGaps: definition.unit === 's', points: { size: 4 },
+          label, stroke: colors[key], width: 2, spanGaps: definition.unit === 's',
+          points: { show: true, size: 6, fill: colors[key], filter: marked },
         })),
       ],
       axes: [{}, { size: 48, values: (u, ticks) => ticks.map((t) => `${t}${definition.unit ?? ''}`) }],
