@@ -4,8 +4,10 @@ using Npgsql;
 using Provisioning.Grains.ReadModel;
 using Provisioning.Jobs;
 using Provisioning.Tests.Api;
+using Provisioning.Tests.Infrastructure;
 using Provisioning.Tests.Observability;
 using Provisioning.Tests.ReadModel;
+using Provisioning.Tests.Webhooks;
 using Xunit.Abstractions;
 
 namespace Provisioning.Tests.Dashboard;
@@ -87,6 +89,32 @@ public sealed class DashboardDataTests(DashboardFixture fixture, ITestOutputHelp
         Assert.DoesNotContain(queued.JobId, Ids(body.GetProperty("waiting")));
         Assert.False(body.GetProperty("stripeEndpoint").GetProperty("disabled").GetBoolean());
         Assert.True(body.GetProperty("total").GetInt64() >= body.GetProperty("failed").GetProperty("jobs").GetInt64() + 3);
+    }
+
+    [Fact]
+    public async Task Stats_DispatchRetriedThenRateLimited_CountedAndHeldJobListedForAttention()
+    {
+        var before = await TotalsAsync("1h");
+        var checkout = StripeEventFactory.CheckoutCompleted(StripeEventFactory.NewId("user"), "agent-rate-limited");
+        await fixture.System.Simulator.AddFaultAsync(new SimulatorFault("status", Times: 1, JobId: checkout.Id, Status: 503));
+        await fixture.System.Simulator.AddFaultAsync(new SimulatorFault("rate-limit", Times: 1, JobId: checkout.Id, Seconds: 15));
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.System.Http.DeliverAsync(checkout)).Status);
+
+        // While GitHub's limit holds the dispatch back, the attention view lists the job.
+        await Eventually.UntilAsync(
+            async () => Ids((await ApiJson.GetAsync(fixture.System.Http, "/api/attention")).Body.GetProperty("rateLimited")).ToList(),
+            ids => ids.Contains(checkout.Id), Deadline, $"job {checkout.Id} listed as held back by a rate limit");
+        await Eventually.UntilAsync(
+            async () => (await ApiJson.GetAsync(fixture.System.Http, $"/api/jobs/{checkout.Id}")).Body.GetProperty("status").GetString(),
+            status => status == "succeeded", TimeSpan.FromSeconds(60), $"job {checkout.Id} to succeed once the limit lifted");
+
+        var after = await TotalsAsync("1h");
+        Assert.True(after.GetProperty("dispatchRetries").GetInt64() >= before.GetProperty("dispatchRetries").GetInt64() + 1, after.ToString());
+        Assert.True(after.GetProperty("rateLimitWaits").GetInt64() >= before.GetProperty("rateLimitWaits").GetInt64() + 1, after.ToString());
+        Assert.True(after.GetProperty("succeeded").GetInt64() >= before.GetProperty("succeeded").GetInt64() + 1, after.ToString());
+        Assert.NotEqual(JsonValueKind.Null, after.GetProperty("paidToSucceededP95Seconds").ValueKind);
+        Assert.DoesNotContain(checkout.Id, Ids((await ApiJson.GetAsync(fixture.System.Http, "/api/attention")).Body.GetProperty("rateLimited")));
     }
 
     [Fact]
