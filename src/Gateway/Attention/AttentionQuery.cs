@@ -53,7 +53,6 @@ public sealed class AttentionQuery(NpgsqlDataSource dataSource, IGrainFactory gr
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
-        var endpoint = grains.GetGrain<IStripeReconcilerGrain>(0).GetStatusAsync();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection)
         {
@@ -84,7 +83,7 @@ public sealed class AttentionQuery(NpgsqlDataSource dataSource, IGrainFactory gr
         var silent = await ListAsync(reader, settings.SilentRunAttentionAfter, cancellationToken);
         var limited = await ListAsync(reader, null, cancellationToken);
         await reader.DisposeAsync();
-        var status = await endpoint;
+        var status = await grains.GetGrain<IStripeReconcilerGrain>(0).GetStatusAsync();
         var disabled = status.Enabled && status.EndpointStatus == "disabled";
         var total = failed + waiting.Jobs.Count + silent.Jobs.Count + limited.Jobs.Count + (disabled ? 1 : 0);
         return new AttentionResponse(

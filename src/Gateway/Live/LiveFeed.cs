@@ -87,38 +87,13 @@ public sealed partial class LiveFeed(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        long? version = null;
-        var counted = DateTimeOffset.MinValue;
+        var interval = options.Value.LivePollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (_listeners.IsEmpty)
-                {
-                    (version, _latest) = (null, null);
-                }
-                else
-                {
-                    var now = time.GetUtcNow();
-                    var current = await ReadVersionAsync(stoppingToken);
-                    var backlog = (await grains.GetGrain<IStripeInboxGrain>(0).GetBacklogAsync()).Events;
-                    if (current != version || backlog != _latest?.InboxBacklog || now - counted >= settings.AttentionRefreshInterval)
-                    {
-                        var total = (await attention.ReadAsync(stoppingToken)).Total;
-                        counted = now;
-                        if (current != version || backlog != _latest?.InboxBacklog || total != _latest?.Attention)
-                        {
-                            Publish(new LiveUpdate(
-                                current, total, now, settings.WaitingAttentionAfter.TotalSeconds, settings.SilentRunAttentionAfter.TotalSeconds,
-                                backlog));
-                        }
-
-                        version = current;
-                    }
-                }
-
-                await Task.Delay(settings.LivePollInterval, time, stoppingToken);
+                await PollAsync(stoppingToken);
+                await Task.Delay(interval, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -126,9 +101,42 @@ public sealed partial class LiveFeed(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OrleansException)
             {
+                // The listeners keep the last update; the next interval tries again.
                 LogReadFailed(logger, ex.Message);
-                await Task.Delay(settings.LivePollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+        }
+    }
+
+    private long? _version;
+    private DateTimeOffset _counted = DateTimeOffset.MinValue;
+
+    /// <summary>One interval: nothing without listeners; else the change clock and the inbox's backlog, and a recount when due.</summary>
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        if (_listeners.IsEmpty)
+        {
+            (_version, _latest) = (null, null);
+            return;
+        }
+
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        var current = await ReadVersionAsync(cancellationToken);
+        var backlog = (await grains.GetGrain<IStripeInboxGrain>(0).GetBacklogAsync()).Events;
+        var moved = current != _version || backlog != _latest?.InboxBacklog;
+        if (!moved && now - _counted < settings.AttentionRefreshInterval)
+        {
+            return;
+        }
+
+        var total = (await attention.ReadAsync(cancellationToken)).Total;
+        _counted = now;
+        _version = current;
+        if (moved || total != _latest?.Attention)
+        {
+            Publish(new LiveUpdate(
+                current, total, now, settings.WaitingAttentionAfter.TotalSeconds, settings.SilentRunAttentionAfter.TotalSeconds, backlog));
         }
     }
 

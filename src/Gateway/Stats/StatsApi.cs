@@ -29,9 +29,8 @@ public static class StatsApi
 
         var now = time.GetUtcNow();
         var start = parsed.Start(now);
-        var backlog = grains.GetGrain<IStripeInboxGrain>(0).GetBacklogAsync();
         var (intervals, totals) = StatsFigures.Build(parsed, start, await query.ReadAsync(parsed, start, cancellationToken));
-        var inbox = await backlog;
+        var inbox = await grains.GetGrain<IStripeInboxGrain>(0).GetBacklogAsync();
         return TypedResults.Ok(new StatsResponse(
             parsed.Name, parsed.WidthSeconds, start, start.AddSeconds((long)parsed.Intervals * parsed.WidthSeconds),
             intervals, totals, new StatsInbox(inbox.Events, Math.Round(inbox.OldestAge.TotalSeconds, 1))));
