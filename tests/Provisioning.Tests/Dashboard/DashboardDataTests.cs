@@ -1,5 +1,7 @@
+extern alias gateway;
 using System.Net;
 using System.Text.Json;
+using gateway::Provisioning.Gateway.Live;
 using Npgsql;
 using Provisioning.Grains.ReadModel;
 using Provisioning.Jobs;
@@ -158,15 +160,32 @@ public sealed class DashboardDataTests(DashboardFixture fixture, ITestOutputHelp
         }
     }
 
-    /// <summary>The gateway's database operations per second over ten seconds, from its own Npgsql metrics (<c>/metrics</c>).</summary>
+    /// <summary>
+    /// The gateway's database operations per second over ten seconds in which no job changed, from its own Npgsql metrics
+    /// (<c>/metrics</c>). A window in which a job changed is measured again: every open page (the browser tests' too) reloads on
+    /// a change, which is what a change should cost, not what listening costs.
+    /// </summary>
     private async Task<double> GatewayQueriesPerSecondAsync()
     {
-        var window = TimeSpan.FromSeconds(10);
-        var start = await GatewayQueriesAsync();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Task.Delay(window);
-        var end = await GatewayQueriesAsync();
-        return (end - start) / clock.Elapsed.TotalSeconds;
+        await using var dataSource = NpgsqlDataSource.Create(fixture.System.ConnectionString);
+        for (var attempt = 1; ; attempt++)
+        {
+            var clockBefore = await ScalarAsync(dataSource, LiveFeed.VersionSql);
+            var start = await GatewayQueriesAsync();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var end = await GatewayQueriesAsync();
+            if (await ScalarAsync(dataSource, LiveFeed.VersionSql) == clockBefore || attempt == 5)
+            {
+                return (end - start) / clock.Elapsed.TotalSeconds;
+            }
+        }
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<double> GatewayQueriesAsync()
