@@ -9,7 +9,8 @@
 #             silo_start_s = seconds from starting the silos until the gateway is ready
 #   requests  one at a time over loopback, SCALE_REQUESTS each after 10 unmeasured: GET /api/jobs first page, by status,
 #             by user, by search text (list_p99_ms: the slowest of those p99s), a page 10,000 rows deep by cursor,
-#             GET /api/jobs/counts, GET /metrics of the gateway
+#             GET /api/jobs/counts, GET /api/stats for the last hour and week (stats_p99_ms: the slower p99),
+#             GET /api/attention, GET /metrics of the gateway
 #   dashboard the jobs dashboard in headless Chromium, from navigation until its first page of jobs and the counts show
 #   idle      CPU of each silo over SCALE_IDLE_SECONDS without traffic, in % of one core (the mean of the two)
 #   memory    GET /api/jobs/{id} for SCALE_READS jobs (32 at a time), each activating its grain; silo_rss_mb = the
@@ -19,7 +20,7 @@
 #             declared silo 2 dead, and fires the probes (a tick re-dispatches the job, which moves its updated_at):
 #             reminder_failover_s = from the kill to the last probe's tick
 # Prints a table, then last one line:
-#   jobs=<n> list_p99_ms=<> deep_page_p99_ms=<> counts_p99_ms=<> scrape_p99_ms=<> dashboard_ms=<> idle_cpu_pct=<>
+#   jobs=<n> list_p99_ms=<> deep_page_p99_ms=<> counts_p99_ms=<> stats_p99_ms=<> attention_p99_ms=<> scrape_p99_ms=<> dashboard_ms=<> idle_cpu_pct=<>
 #   silo_rss_mb=<> reminder_failover_s=<> silo_start_s=<>
 #
 #   SCALE_JOBS            jobs to generate (default 1000000; at least 20000)
@@ -128,10 +129,12 @@ echo "requests ($requests each, one at a time)"
 tool time --gateway "$base" --key "$key" --requests "$requests" \
   --path "list_first=/api/jobs" --path "list_failed=/api/jobs?status=failed" --path "list_dispatched=/api/jobs?status=dispatched" \
   --path "list_user=/api/jobs?userId=user_4242" --path "list_search=/api/jobs?q=$search" --path "deep_page=/api/jobs?cursor=$next" \
-  --path "counts=/api/jobs/counts" --path "scrape=/metrics" | tee "$work/times"
+  --path "counts=/api/jobs/counts" --path "stats_1h=/api/stats?window=1h" --path "stats_7d=/api/stats?window=7d" \
+  --path "attention=/api/attention" --path "scrape=/metrics" | tee "$work/times"
 tool dashboard --gateway "$base" --key "$key" | tee -a "$work/times"
 figure() { awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$work/times"; }
 list_p99=$(awk '$1 ~ /^list_/ { print $3 }' "$work/times" | sort -n | tail -1)
+stats_p99=$(awk '$1 ~ /^stats_/ { print $3 }' "$work/times" | sort -n | tail -1)
 
 silo_pids="$(pgrep -f "$root/src/Silo/bin/Release/net10.0/Provisioning.Silo.dll" || true)"
 [ "$(echo "$silo_pids" | wc -w)" = 2 ] || { echo "error: expected two silo processes, found: $silo_pids" >&2; exit 1; }
@@ -171,4 +174,4 @@ printf '\n%-20s %10s %10s\n' "" "p50 ms" "p99 ms"
 awk '{ printf "%-20s %10s %10s\n", $1, $2, $3 }' "$work/times"
 echo "idle CPU per silo ${idle_cpu}% of one core; larger silo RSS after $reads grain reads ${rss} MB"
 echo "reminder failover ${failover} s; silos ready ${silo_start_s} s after they started"
-echo "jobs=$jobs list_p99_ms=$list_p99 deep_page_p99_ms=$(figure deep_page 3) counts_p99_ms=$(figure counts 3) scrape_p99_ms=$(figure scrape 3) dashboard_ms=$(figure dashboard 2) idle_cpu_pct=$idle_cpu silo_rss_mb=$rss reminder_failover_s=$failover silo_start_s=$silo_start_s"
+echo "jobs=$jobs list_p99_ms=$list_p99 deep_page_p99_ms=$(figure deep_page 3) counts_p99_ms=$(figure counts 3) stats_p99_ms=$stats_p99 attention_p99_ms=$(figure attention 3) scrape_p99_ms=$(figure scrape 3) dashboard_ms=$(figure dashboard 2) idle_cpu_pct=$idle_cpu silo_rss_mb=$rss reminder_failover_s=$failover silo_start_s=$silo_start_s"

@@ -30,6 +30,7 @@ public static class GatewayExtensions
         builder.AddGitHubEvents();
         builder.AddOperatorAccess();
         builder.Services.AddProvisioningApi();
+        builder.AddDashboardData();
         builder.Services.AddProvisioningOpenApi();
         builder.AddOrleansDashboard();
         builder.AddGatewayTelemetry();

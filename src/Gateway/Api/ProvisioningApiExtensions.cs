@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Provisioning.Gateway.Dashboard;
 using Provisioning.Gateway.Jobs;
 using Provisioning.Gateway.Operators;
 
@@ -36,6 +37,7 @@ public static class ProvisioningApiExtensions
         api.MapSubscriptionsApi();
         api.MapStripeEventsApi();
         api.MapStripeReconciliationApi();
+        api.MapDashboardApi();
         return app;
     }
 }

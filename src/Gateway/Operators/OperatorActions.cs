@@ -25,9 +25,10 @@ public sealed class OperatorActions(IGrainFactory grains, RetryCandidatesQuery c
 
     /// <summary>Retries, one after another, the jobs the read model lists with the status since the time.</summary>
     public async Task<BulkRetryResult> RetryManyAsync(
-        JobStatus status, DateTimeOffset? since, int limit, string operatorName, string? reason, CancellationToken cancellationToken)
+        JobStatus status, DateTimeOffset? since, int limit, string operatorName, string? reason, CancellationToken cancellationToken,
+        string? lastError = null)
     {
-        var matched = await candidates.FindAsync(status, since, limit, cancellationToken);
+        var matched = await candidates.FindAsync(status, since, limit, cancellationToken, lastError);
         var why = Because(reason, $"bulk retry of {JobNames.Of(status)} jobs");
         var retried = new List<string>();
         var skipped = new List<BulkRetrySkip>();

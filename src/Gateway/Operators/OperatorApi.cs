@@ -42,7 +42,7 @@ public static class OperatorApi
         }
 
         return TypedResults.Ok(await actions.RetryManyAsync(
-            parsed.Status, parsed.Since, parsed.Limit, OperatorName(user), request?.Reason, cancellationToken));
+            parsed.Status, parsed.Since, parsed.Limit, OperatorName(user), request?.Reason, cancellationToken, request?.LastError));
     }
 
     private static Results<Ok<JobResponse>, ProblemHttpResult> Answer(string jobId, JobActionResult result) => result switch

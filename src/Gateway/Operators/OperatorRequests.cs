@@ -7,9 +7,10 @@ public sealed record OperatorActionRequest(string? Reason);
 
 /// <summary>
 /// The body of <c>POST /api/jobs/retry</c>: retry the jobs with <see cref="Status"/> (<c>failed</c> or <c>cancelled</c>) whose last
-/// change was at or after <see cref="Since"/> (ISO 8601, optional), oldest change first, at most <see cref="Limit"/> of them.
+/// change was at or after <see cref="Since"/> (ISO 8601, optional) and, when <see cref="LastError"/> is given, whose last error is
+/// exactly that text (an empty text: jobs without an error), oldest change first, at most <see cref="Limit"/> of them.
 /// </summary>
-public sealed record BulkRetryRequest(string? Status, string? Since, int? Limit, string? Reason)
+public sealed record BulkRetryRequest(string? Status, string? Since, int? Limit, string? Reason, string? LastError = null)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 500;

@@ -49,19 +49,41 @@ export function describeProblem(answer) {
   return `${answer.status}${text ? ` ${text}` : ''}`;
 }
 
-// Attention rules shared by the list and the job page.
+// The gateway's attention settings (Gateway:Dashboard), as the live updates last reported them; the defaults until then.
+export const attentionRules = { waitingAfterSeconds: 600, silentRunAfterSeconds: 180 };
+
+function duration(seconds) {
+  return seconds >= 120 ? `${Math.round(seconds / 60)} minutes` : `${Math.round(seconds)} seconds`;
+}
+
+// Attention rules shared by the list and the job page (the attention view asks the gateway, which applies the same ones).
 export function attention(job, now = Date.now()) {
-  const minutes = (at) => (now - Date.parse(at)) / 60000;
+  const seconds = (at) => (now - Date.parse(at)) / 1000;
   if (job.status === 'failed') {
     return 'failed';
   }
-  if (job.status === 'waiting' && minutes(job.updatedAt) > 10) {
-    return 'waiting for more than 10 minutes';
+  if (job.status === 'waiting' && seconds(job.updatedAt) > attentionRules.waitingAfterSeconds) {
+    return `waiting for more than ${duration(attentionRules.waitingAfterSeconds)}`;
   }
-  if (job.status === 'provisioning' && minutes(job.lastHeartbeatAt ?? job.updatedAt) > 1) {
-    return 'no heartbeat for more than a minute';
+  if (job.status === 'provisioning' && seconds(job.lastHeartbeatAt ?? job.updatedAt) > attentionRules.silentRunAfterSeconds) {
+    return `no heartbeat for more than ${duration(attentionRules.silentRunAfterSeconds)}`;
   }
   return null;
+}
+
+// Asks for the operator key in the page's #key-dialog; resolves to the key (kept for this tab) or null when dismissed.
+export function askForKey() {
+  const dialog = document.getElementById('key-dialog');
+  const input = document.getElementById('key-input');
+  return new Promise((resolve) => {
+    input.value = '';
+    dialog.addEventListener('close', () => {
+      const key = dialog.returnValue === 'save' ? input.value.trim() : '';
+      if (key) setOperatorKey(key);
+      resolve(key || null);
+    }, { once: true });
+    dialog.showModal();
+  });
 }
 
 export function formatTime(at) {

@@ -1,11 +1,9 @@
-import { attention, describeProblem, el, formatTime, operatorKey, request, setOperatorKey } from './api.js';
+import { askForKey, attention, describeProblem, el, formatTime, operatorKey, request, setOperatorKey } from './api.js';
+import { live } from './live.js';
 
-const pollMs = 3000;
 const jobId = new URLSearchParams(location.search).get('id');
 const message = document.getElementById('message');
 const actionResult = document.getElementById('action-result');
-const keyDialog = document.getElementById('key-dialog');
-const keyInput = document.getElementById('key-input');
 const forgetKey = document.getElementById('forget-key');
 
 function show(node, text) {
@@ -88,18 +86,6 @@ async function refresh() {
   }
 }
 
-function askForKey() {
-  return new Promise((resolve) => {
-    keyInput.value = '';
-    keyDialog.addEventListener('close', () => {
-      const key = keyDialog.returnValue === 'save' ? keyInput.value.trim() : '';
-      if (key) setOperatorKey(key);
-      resolve(key || null);
-    }, { once: true });
-    keyDialog.showModal();
-  });
-}
-
 async function act(action) {
   show(actionResult, null);
   if (!operatorKey() && !(await askForKey())) return;
@@ -131,7 +117,4 @@ forgetKey.addEventListener('click', () => {
   forgetKey.hidden = true;
 });
 
-refresh();
-setInterval(() => {
-  if (!document.hidden) refresh();
-}, pollMs);
+live(refresh);

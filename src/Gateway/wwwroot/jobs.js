@@ -1,6 +1,7 @@
 import { attention, describeProblem, el, formatTime, request } from './api.js';
+import { showStats } from './charts.js';
+import { live } from './live.js';
 
-const pollMs = 3000;
 const pageSize = 50;
 const statusSelect = document.getElementById('status');
 const searchInput = document.getElementById('search');
@@ -116,7 +117,8 @@ async function refresh() {
   const mine = ++generation;
   try {
     const [countAnswer, inboxAnswer, reconciliationAnswer] = await Promise.all([
-      request('GET', '/api/jobs/counts'), request('GET', '/api/stripe/inbox'), request('GET', '/api/stripe/reconciliation')]);
+      request('GET', '/api/jobs/counts'), request('GET', '/api/stripe/inbox'), request('GET', '/api/stripe/reconciliation'),
+      showStats()]);
     const items = [];
     let cursor = null;
     for (let page = 0; page < pages; page++) {
@@ -163,7 +165,4 @@ document.getElementById('filters').addEventListener('submit', (event) => {
   reset();
 });
 
-refresh();
-setInterval(() => {
-  if (!document.hidden) refresh();
-}, pollMs);
+live(refresh);

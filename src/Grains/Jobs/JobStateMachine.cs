@@ -81,13 +81,14 @@ public static class JobStateMachine
     }
 
     /// <summary>A dispatch request failed and will be retried at <paramref name="nextAt"/>: recorded in history, status unchanged.</summary>
-    public static void RecordDispatchRetry(JobState state, string error, DateTimeOffset nextAt, DateTimeOffset now)
+    public static void RecordDispatchRetry(JobState state, string error, DateTimeOffset nextAt, DateTimeOffset now, bool rateLimited = false)
     {
         state.LastError = error;
         state.NextDispatchAt = nextAt;
         var wait = nextAt - now;
+        // The read model's figures (db/0010_job_stats.sql) tell a rate limit from a failure by these words.
         Append(state, state.Status, state.Status, JobActor.System,
-            $"dispatch request {state.DispatchTries} of attempt {state.Attempt} failed: {error}; next request in {wait.TotalSeconds:0.#} s", now);
+            $"dispatch request {state.DispatchTries} of attempt {state.Attempt} {(rateLimited ? "rate limited" : "failed")}: {error}; next request in {wait.TotalSeconds:0.#} s", now);
     }
 
     /// <summary>The job failed (dispatch impossible or exhausted, or the run failed): <c>failed</c> with an error an operator can act on.</summary>

@@ -247,7 +247,7 @@ public sealed partial class ProvisioningJobGrain(
             return;
         }
 
-        JobStateMachine.RecordDispatchRetry(Job, retry.Error, at, now);
+        JobStateMachine.RecordDispatchRetry(Job, retry.Error, at, now, outcome is DispatchOutcome.RateLimited);
         JobLog.LogDispatchRetry(logger, JobId, Job.Attempt, Job.DispatchTries, Job.LastError, Job.NextDispatchAt);
         await SaveAsync();
         ScheduleDispatch();

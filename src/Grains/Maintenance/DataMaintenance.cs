@@ -18,7 +18,7 @@ public sealed partial class DataMaintenance(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(
-            EveryAsync(_options.CountsFoldInterval, "fold job counts", retention.FoldCountsAsync, stoppingToken),
+            EveryAsync(_options.CountsFoldInterval, "fold job counts and figures", retention.FoldCountsAsync, stoppingToken),
             EveryAsync(_options.PurgeInterval, "purge", PurgeAsync, stoppingToken));
 
     /// <summary>One purge pass: the inbox, then the read model when it has a retention. Answers the rows deleted.</summary>

@@ -42,10 +42,13 @@ public sealed class DataRetention(NpgsqlDataSource dataSource)
         ExecuteAsync(PurgeJobsSql, cancellationToken, Interval(age), new NpgsqlParameter<int> { TypedValue = batch },
             new NpgsqlParameter<string> { TypedValue = status, NpgsqlDbType = NpgsqlDbType.Text });
 
-    /// <summary>Folds the job count changes into the totals; answers how many changes it folded.</summary>
+    /// <summary>
+    /// Folds the job count changes into the totals and the figures' changes into their intervals (db/0010_job_stats.sql);
+    /// answers how many changes it folded.
+    /// </summary>
     public async Task<long> FoldCountsAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT job_counts_fold()");
+        await using var command = dataSource.CreateCommand("SELECT job_counts_fold() + job_stats_fold()");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

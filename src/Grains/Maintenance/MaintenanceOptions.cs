@@ -24,6 +24,9 @@ public sealed class MaintenanceOptions
     /// <summary>The most rows one purge statement deletes; a purge repeats until less is left. Default 500.</summary>
     public int PurgeBatch { get; set; } = 500;
 
-    /// <summary>How often each silo folds the job count changes into the totals (<c>db/0008_job_counts.sql</c>). Default 5 seconds.</summary>
+    /// <summary>
+    /// How often each silo folds the job count changes into the totals (<c>db/0008_job_counts.sql</c>) and the dashboard's figure
+    /// changes into their intervals (<c>db/0010_job_stats.sql</c>). Default 5 seconds.
+    /// </summary>
     public TimeSpan CountsFoldInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

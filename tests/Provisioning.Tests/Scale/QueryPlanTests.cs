@@ -1,9 +1,12 @@
 extern alias gateway;
 using System.Text.Json.Nodes;
+using gateway::Provisioning.Gateway.Attention;
 using gateway::Provisioning.Gateway.GitHubEvents;
 using gateway::Provisioning.Gateway.Jobs;
+using gateway::Provisioning.Gateway.Live;
 using gateway::Provisioning.Gateway.Observability;
 using gateway::Provisioning.Gateway.Operators;
+using gateway::Provisioning.Gateway.Stats;
 using Npgsql;
 using NpgsqlTypes;
 using Provisioning.Grains.Maintenance;
@@ -82,6 +85,75 @@ public sealed class QueryPlanTests(ScaleDatabase database) : IClassFixture<Scale
         var query = new RetryCandidatesQuery(database.DataSource);
         await using var command = query.CreateCommand(JobStatus.Failed, since ? DateTimeOffset.UtcNow.AddDays(-10) : null, 100);
         AssertNoScanOfBigTables(await ExplainAsync(command), "retry candidates");
+    }
+
+    [Fact]
+    public async Task RetryCandidatesOfOneError_AtScale_ReadOnlyFailedJobs()
+    {
+        var query = new RetryCandidatesQuery(database.DataSource);
+        await using var command = query.CreateCommand(JobStatus.Failed, null, 100, "terraform apply failed");
+        AssertNoScanOfBigTables(await ExplainAsync(command, maxBuffers: long.MaxValue), "retry candidates of one error");
+    }
+
+    [Theory]
+    [InlineData("1h")]
+    [InlineData("24h")]
+    [InlineData("7d")]
+    public async Task Stats_AtScale_ReadOnlyTheWindowsIntervals(string window)
+    {
+        await FoldStatsAsync();
+        Assert.True(StatsWindow.TryParse(window, out var parsed));
+        await using var command = new StatsQuery(database.DataSource).CreateCommand(parsed, parsed.Start(DateTimeOffset.UtcNow));
+
+        var plan = await ExplainAsync(command);
+
+        AssertNoScanOfBigTables(plan, $"stats {window}");
+        Assert.DoesNotContain("\"jobs\"", plan.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"job_history\"", plan.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LiveVersion_AtScale_ReadsNoJobTable()
+    {
+        await FoldStatsAsync();
+        await using var command = database.DataSource.CreateCommand(LiveFeed.VersionSql);
+        var plan = await ExplainAsync(command, maxBuffers: 20);
+        AssertNoScanOfBigTables(plan, "live version");
+    }
+
+    /// <summary>
+    /// Steady state: the silos fold the changes every few seconds, and autovacuum reclaims the folded rows. The bulk load here
+    /// left more changes at once than a service writes between two folds, so the vacuum is run rather than waited for.
+    /// </summary>
+    private async Task FoldStatsAsync()
+    {
+        await ScaleRows.ScalarAsync<long>(database.DataSource, "SELECT job_stats_fold()");
+        await using var vacuum = database.DataSource.CreateCommand("VACUUM job_stats_changes");
+        await vacuum.ExecuteNonQueryAsync();
+    }
+
+    public static TheoryData<string> AttentionStatements => new() { "failed groups", "waiting", "silent runs", "rate limited" };
+
+    [Theory]
+    [MemberData(nameof(AttentionStatements))]
+    public async Task Attention_AtScale_ReadsABoundedNumberOfRows(string statement)
+    {
+        var (sql, before) = statement switch
+        {
+            "failed groups" => (AttentionQuery.FailedGroupsSql, (DateTimeOffset?)null),
+            "waiting" => (AttentionQuery.WaitingSql, DateTimeOffset.UtcNow.AddMinutes(-10)),
+            "silent runs" => (AttentionQuery.SilentRunsSql, DateTimeOffset.UtcNow.AddMinutes(-3)),
+            "rate limited" => (AttentionQuery.RateLimitedSql, null),
+            _ => throw new ArgumentOutOfRangeException(nameof(statement)),
+        };
+        await using var command = database.DataSource.CreateCommand(sql);
+        if (before is { } at)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        }
+
+        // At most a few hundred rows each (the newest failures, the longest queued jobs and their last history entry).
+        AssertNoScanOfBigTables(await ExplainAsync(command, maxBuffers: 3_000), statement);
     }
 
     [Fact]
