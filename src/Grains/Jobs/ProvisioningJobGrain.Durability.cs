@@ -121,6 +121,18 @@ public sealed partial class ProvisioningJobGrain
         }
     }
 
+    /// <summary>
+    /// Projects a state whose projection failed after its write. A retried callback (answered as a duplicate) or the next tick
+    /// comes here; throwing keeps the callback retried and the reminder registered until the projection is written.
+    /// </summary>
+    private async Task ProjectIfBehindAsync()
+    {
+        if (Job.Created && _projectedVersion < Job.Version)
+        {
+            await ProjectAsync();
+        }
+    }
+
     private async Task ProjectAsync()
     {
         var snapshot = Job.ToSnapshot(JobId);

@@ -141,6 +141,7 @@ public sealed partial class ProvisioningJobGrain(
     {
         // Ticks can be missed or repeated: each one does only what the durable state says is still owed.
         ReminderTicked();
+        await ProjectIfBehindAsync();
         await DispatchIfDueAsync();
         if (JobCallbacks.Watch(Job, jobsOptions.Value, time.GetUtcNow()) is { } stalled)
         {
@@ -161,6 +162,7 @@ public sealed partial class ProvisioningJobGrain(
     private async Task<JobActionResult> FollowAsync(JobCallbacks.Decision decision)
     {
         await ApplyEffectAsync(decision.Effect);
+        await ProjectIfBehindAsync();
         return Result(decision.Outcome, decision.Reason);
     }
 

@@ -10,7 +10,11 @@ public sealed class MultiHostCollection : ICollectionFixture<MultiHostSystem>
     public const string Name = "MultiHost";
 }
 
-/// <summary>A test that needs network namespaces; skipped, with the reason, where they cannot be made.</summary>
+/// <summary>
+/// A test that needs network namespaces; skipped, with the reason, where they cannot be made. A scenario the service does
+/// not pass reliably yet names its open problem in <see cref="OpenProblem"/>: it is skipped with that text unless
+/// <c>PROVISIONING_OPEN_PROBLEMS=1</c> asks to run it (docs/reliability.md lists them).
+/// </summary>
 public sealed class NetworkFactAttribute : FactAttribute
 {
     public NetworkFactAttribute()
@@ -18,6 +22,18 @@ public sealed class NetworkFactAttribute : FactAttribute
         if (NetworkHosts.Unavailable() is { } reason)
         {
             Skip = reason;
+        }
+    }
+
+    public string? OpenProblem
+    {
+        get => null;
+        init
+        {
+            if (Skip is null && value is not null && Environment.GetEnvironmentVariable("PROVISIONING_OPEN_PROBLEMS") != "1")
+            {
+                Skip = $"open problem: {value} (run with PROVISIONING_OPEN_PROBLEMS=1)";
+            }
         }
     }
 }
