@@ -47,9 +47,7 @@ public static class GatewayExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
-        app.MapStripeWebhookApi();
-        app.MapWorkflowCallbacksApi();
-        app.MapGitHubEventsApi();
+        app.MapWebhooksApi();
         app.MapProvisioningApi();
         app.MapProvisioningOpenApi();
         app.MapDashboardSignIn();

@@ -26,6 +26,6 @@ public sealed class StripeWebhookOptions
     /// </summary>
     public int MaxConcurrentDeliveries { get; set; } = 64;
 
-    /// <summary><c>Stripe:MaxQueuedDeliveries</c>: deliveries that may wait for a free place, oldest first. Default 128; 0 refuses at once. The two bound the wait of an accepted delivery: at 80 webhooks per second, about 2.5 s.</summary>
+    /// <summary><c>Stripe:MaxQueuedDeliveries</c>: deliveries that may wait for a free place, oldest first. Default 128; 0 refuses at once. The two bound how long an accepted delivery waits.</summary>
     public int MaxQueuedDeliveries { get; set; } = 128;
 }

@@ -7,7 +7,7 @@ public sealed class StripeInboxOptions
 
     /// <summary>
     /// Unprocessed events past which new deliveries are refused with 503 and <c>Retry-After</c>, before anything is
-    /// written. Default 30,000: about a minute of processing for two silos on two cores (docs/benchmarks.md).
+    /// written. Default 30,000: about a minute of processing (the rates are in docs/benchmarks.md).
     /// </summary>
     public long MaxBacklog { get; set; } = 30_000;
 

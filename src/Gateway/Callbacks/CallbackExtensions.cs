@@ -1,11 +1,10 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Provisioning.StandardWebhooks;
 
 namespace Provisioning.Gateway.Callbacks;
 
-public static class CallbackApi
+public static class CallbackExtensions
 {
     /// <summary>
     /// Registers the workflow callback endpoint with its settings (<see cref="CallbackOptions"/>, from <c>Callbacks:Secrets</c>
@@ -25,16 +24,4 @@ public static class CallbackApi
         builder.Services.AddSingleton<CallbackHandler>();
         return builder;
     }
-
-    /// <summary><c>POST /api/webhooks/github</c>: the provisioning workflow's signed callbacks. See docs/callbacks.md.</summary>
-    public static IEndpointRouteBuilder MapWorkflowCallbacksApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGroup("/api/webhooks").WithTags("Webhooks")
-            .MapPost("/github", ReceiveCallbackAsync).WithName("WorkflowCallback");
-        return app;
-    }
-
-    private static Task<Results<Ok<CallbackReceipt>, ProblemHttpResult>> ReceiveCallbackAsync(
-        HttpRequest request, CallbackHandler handler, CancellationToken cancellationToken) =>
-        handler.HandleAsync(request, cancellationToken);
 }

@@ -4,7 +4,7 @@ using gateway::Provisioning.Gateway.Operators;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Provisioning.Tests.Operators;
+namespace Provisioning.UnitTests.Operators;
 
 /// <summary>The throttle's minute, read from the injected clock: the refusal counts down and ends with the window.</summary>
 public sealed class OperatorKeyThrottleWindowTests

@@ -2,7 +2,7 @@ using Provisioning.Grains.Jobs;
 using Provisioning.Grains.StripeInbox;
 using Provisioning.StripeEvents;
 
-namespace Provisioning.Tests.Jobs;
+namespace Provisioning.UnitTests.Jobs;
 
 public sealed class CheckoutMetadataTests
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
 using Provisioning.Silo;
 
-namespace Provisioning.Tests.Observability;
+namespace Provisioning.UnitTests.Observability;
 
 /// <summary>
 /// How often a silo samples its Orleans counters for the dashboard: the package's own sampler runs every second unless told

@@ -1,7 +1,7 @@
 using Provisioning.Grains.Jobs;
 using Provisioning.Jobs;
 
-namespace Provisioning.Tests.Jobs;
+namespace Provisioning.UnitTests.Jobs;
 
 public sealed class JobStateMachineTests
 {

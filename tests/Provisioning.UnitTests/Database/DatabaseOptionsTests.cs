@@ -1,7 +1,7 @@
 using Npgsql;
 using Provisioning.ServiceDefaults;
 
-namespace Provisioning.Tests.Database;
+namespace Provisioning.UnitTests.Database;
 
 /// <summary>The pool bound and statement preparation every process puts on its connection string, unless the string sets its own.</summary>
 public sealed class DatabaseOptionsTests

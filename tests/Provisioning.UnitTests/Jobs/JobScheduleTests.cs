@@ -3,7 +3,7 @@ using Provisioning.Grains.Jobs;
 using Provisioning.Jobs;
 using static Provisioning.Grains.Jobs.JobSchedule;
 
-namespace Provisioning.Tests.Jobs;
+namespace Provisioning.UnitTests.Jobs;
 
 public sealed class JobScheduleTests
 {

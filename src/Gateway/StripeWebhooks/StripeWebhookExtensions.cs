@@ -1,10 +1,9 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Provisioning.Gateway.StripeWebhooks;
 
-public static class StripeWebhookApi
+public static class StripeWebhookExtensions
 {
     /// <summary>
     /// Registers the Stripe webhook with its settings (<see cref="StripeWebhookOptions"/>, from <c>Stripe:WebhookSecrets</c>
@@ -30,16 +29,4 @@ public static class StripeWebhookApi
         builder.Services.AddSingleton<StripeWebhookAdmission>();
         return builder;
     }
-
-    /// <summary><c>POST /api/webhooks/stripe</c>: Stripe's event deliveries. See docs/webhooks-stripe.md.</summary>
-    public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder app)
-    {
-        var webhooks = app.MapGroup("/api/webhooks").WithTags("Webhooks");
-        webhooks.MapPost("/stripe", ReceiveStripeEventAsync).WithName("StripeWebhook");
-        return app;
-    }
-
-    private static Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> ReceiveStripeEventAsync(
-        HttpRequest request, StripeWebhookHandler handler, CancellationToken cancellationToken) =>
-        handler.HandleAsync(request, cancellationToken);
 }

@@ -1,6 +1,6 @@
 using Provisioning.Grains.Dispatch;
 
-namespace Provisioning.Tests.Dispatch;
+namespace Provisioning.UnitTests.Dispatch;
 
 public sealed class DispatchBackoffTests
 {

@@ -2,7 +2,7 @@ using Provisioning.Grains.Jobs;
 using Provisioning.Grains.StripeInbox;
 using Provisioning.StripeEvents;
 
-namespace Provisioning.Tests.Inbox;
+namespace Provisioning.UnitTests.Inbox;
 
 /// <summary>What an event leads to, decided from the event alone before it is stored.</summary>
 public sealed class StripeEventRouteTests

@@ -2,7 +2,7 @@ using Provisioning.Tests.Infrastructure;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
-namespace Provisioning.Tests.Security;
+namespace Provisioning.UnitTests.Security;
 
 /// <summary>The compose deployment runs the cluster's Orleans ports with mutual TLS, from certificates mounted read-only.</summary>
 public sealed class ComposeTlsTests

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Provisioning.StandardWebhooks;
 using StandardWebhooks;
 
-namespace Provisioning.Tests.Callbacks;
+namespace Provisioning.UnitTests.Callbacks;
 
 /// <summary>
 /// The product's Standard Webhooks implementation against the <c>StandardWebhooks</c> package: each accepts what the other
