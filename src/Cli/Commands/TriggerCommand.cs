@@ -124,7 +124,8 @@ public static class TriggerCommand
             throw CliException.Usage($"--via-stripe-simulator: '{simulator}' is not an http(s) URL");
         }
 
-        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        var http = context.HttpClient(CliHttp.SimulatorClientName);
+        http.BaseAddress = baseUrl;
         var body = new JsonObject { ["userId"] = user, ["agentId"] = agent, ["region"] = region, ["eventId"] = eventId };
         HttpResponseMessage response;
         try

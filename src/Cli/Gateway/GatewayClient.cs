@@ -11,24 +11,28 @@ namespace Provisioning.Cli.Gateway;
 /// HTTP to the gateway. Every call either returns the answer or throws a <see cref="CliException"/> that says what went
 /// wrong in words and picks the exit code: unreachable, refused credentials, not found, conflict, any other refusal.
 /// </summary>
-public sealed class GatewayClient : IDisposable
+public sealed class GatewayClient
 {
+    /// <summary>The name of the <see cref="HttpClient"/> the CLI's service collection configures for the gateway.</summary>
+    public const string HttpClientName = "gateway";
+
     /// <summary>How long one request may take (a Stripe delivery is answered within the gateway's 15 s deadline).</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-    private static readonly string UserAgent =
+    /// <summary>The <c>User-Agent</c> of every request: the CLI and its version.</summary>
+    public static readonly string UserAgent =
         $"provisioning-cli/{typeof(GatewayClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"}";
 
     private readonly HttpClient _http;
     private readonly string? _operatorKey;
 
-    public GatewayClient(Uri baseAddress, string? operatorKey)
+    /// <summary>A client of the gateway at <paramref name="baseAddress"/> over <paramref name="http"/> (from <c>AddHttpClient</c>).</summary>
+    public GatewayClient(HttpClient http, Uri baseAddress, string? operatorKey)
     {
         BaseAddress = baseAddress;
         _operatorKey = operatorKey;
-        _http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
-        _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        _http = http;
+        _http.BaseAddress = baseAddress;
     }
 
     public Uri BaseAddress { get; }
@@ -82,8 +86,6 @@ public sealed class GatewayClient : IDisposable
             _ => new CliException(ExitCodes.GatewayError, "gateway-error", $"{what}: the gateway answered {status}: {said}", status, answer.Body),
         };
     }
-
-    public void Dispose() => _http.Dispose();
 
     private static string KeyHint(GatewayAnswer answer) =>
         answer.Member("title") is { } title && title.StartsWith("Operator key", StringComparison.Ordinal)

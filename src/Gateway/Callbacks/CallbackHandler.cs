@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Provisioning.Gateway.Api;
 using Provisioning.Gateway.Observability;
@@ -13,6 +14,8 @@ namespace Provisioning.Gateway.Callbacks;
 /// </summary>
 public sealed class CallbackHandler(
     WebhookVerifier verifier, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<CallbackHandler> logger)
+    : WebhookPipeline<(string JobId, WorkflowCallback Callback), CallbackReceipt>(
+        time, new(MaxBodyBytes, CallDeadline, "a callback", "nothing changed. Send the callback again"))
 {
     /// <summary>The largest body accepted: 64 KiB.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -23,59 +26,36 @@ public sealed class CallbackHandler(
     /// <summary>The <c>Retry-After</c> of a 503.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
-    public async Task<Results<Ok<CallbackReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    protected override WebhookRejection? Verify(WebhookRequest request, byte[] body)
     {
-        var (body, refused) = await WebhookBody.ReadOrRejectAsync(
-            request, MaxBodyBytes, "a callback", "nothing changed. Send the callback again", cancellationToken);
-        if (body is null)
-        {
-            return Reject(request, refused!);
-        }
-
         var headers = request.Headers;
-        var id = headers["webhook-id"].ToString();
-        var check = verifier.Verify(id, headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString(), body);
-        if (check != WebhookSignatureCheck.Valid)
+        var check = verifier.Verify(
+            headers["webhook-id"].ToString(), headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString(), body);
+        if (check == WebhookSignatureCheck.Valid)
         {
-            request.HttpContext.Response.Headers.WWWAuthenticate = "Webhook-Signature realm=\"workflow-callbacks\"";
-            var (reason, title, detail) = Describe(check);
-            return Reject(request, new WebhookRejection(StatusCodes.Status401Unauthorized, reason, title, detail));
+            return null;
         }
 
-        if (!CallbackBody.TryRead(body, id, out var jobId, out var callback, out var errors))
-        {
-            return Reject(request, new WebhookRejection(StatusCodes.Status400BadRequest, "invalid-callback", "Invalid callback",
-                string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}.")), errors));
-        }
-
-        return await ApplyAsync(jobId, callback!, request.HttpContext.Response, cancellationToken);
+        request.Response.Headers.WWWAuthenticate = "Webhook-Signature realm=\"workflow-callbacks\"";
+        var (reason, title, detail) = Describe(check);
+        return new WebhookRejection(StatusCodes.Status401Unauthorized, reason, title, detail);
     }
 
-    private async Task<Results<Ok<CallbackReceipt>, ProblemHttpResult>> ApplyAsync(
-        string jobId, WorkflowCallback callback, HttpResponse response, CancellationToken cancellationToken)
-    {
-        using var span = GatewayTelemetry.StartCallback(jobId, callback.Event, callback.Attempt);
-        var eventName = GatewayTelemetry.EventName(callback.Event);
-        JobActionResult result;
-        try
-        {
-            result = await grains.GetGrain<IProvisioningJobGrain>(jobId)
-                .HandleCallbackAsync(callback)
-                .WaitAsync(CallDeadline, time, cancellationToken);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Storage down, a silo gone, the deadline passed: the callback is not known to be applied. Sending it again
-            // with the same webhook-id is safe: the job applies a callback id once.
-            telemetry.CallbackAnswered(eventName, "unavailable", span);
-            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
-            CallbackLog.Failed(logger, jobId, callback.Event, CallDeadline.TotalSeconds, ex);
-            return ApiProblems.Unavailable(
-                response, RetryAfter, "Callback not applied",
-                "The job could not be reached or did not answer in time; send the same callback again later.",
-                "unavailable", ("jobId", jobId));
-        }
+    protected override WebhookParse<(string JobId, WorkflowCallback Callback), CallbackReceipt> Parse(WebhookRequest request, byte[] body) =>
+        CallbackBody.TryRead(body, request.Headers["webhook-id"].ToString(), out var jobId, out var callback, out var errors)
+            ? Proceed((jobId, callback!))
+            : Refuse(new WebhookRejection(StatusCodes.Status400BadRequest, "invalid-callback", "Invalid callback",
+                string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}.")), errors));
 
+    protected override Activity? StartSpan((string JobId, WorkflowCallback Callback) message) =>
+        GatewayTelemetry.StartCallback(message.JobId, message.Callback.Event, message.Callback.Attempt);
+
+    protected override async Task<Results<Ok<CallbackReceipt>, ProblemHttpResult>> CallAsync(
+        WebhookRequest request, (string JobId, WorkflowCallback Callback) message, Activity? span, CancellationToken deadline)
+    {
+        var (jobId, callback) = message;
+        var eventName = GatewayTelemetry.EventName(callback.Event);
+        var result = await grains.GetGrain<IProvisioningJobGrain>(jobId).HandleCallbackAsync(callback);
         switch (result)
         {
             case { Outcome: JobActionOutcome.NotFound } or { Job: null }:
@@ -96,11 +76,23 @@ public sealed class CallbackHandler(
         }
     }
 
-    private ProblemHttpResult Reject(HttpRequest request, WebhookRejection rejection)
+    protected override ProblemHttpResult Unavailable(
+        WebhookRequest request, (string JobId, WorkflowCallback Callback) message, Activity? span, Exception exception)
+    {
+        // Sending the same callback again with the same webhook-id is safe: the job applies a callback id once.
+        var (jobId, callback) = message;
+        telemetry.CallbackAnswered(GatewayTelemetry.EventName(callback.Event), "unavailable", span);
+        CallbackLog.Failed(logger, jobId, callback.Event, CallDeadline.TotalSeconds, exception);
+        return ApiProblems.Unavailable(
+            request.Response, RetryAfter, "Callback not applied",
+            "The job could not be reached or did not answer in time; send the same callback again later.",
+            "unavailable", ("jobId", jobId));
+    }
+
+    protected override void OnRejected(WebhookRequest request, WebhookRejection rejection, string? kind)
     {
         telemetry.CallbackAnswered(GatewayTelemetry.UnknownType, "rejected");
-        CallbackLog.Rejected(logger, rejection.Status, rejection.Reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
-        return rejection.ToProblem();
+        CallbackLog.Rejected(logger, rejection.Status, rejection.Reason, request.RemoteAddress);
     }
 
     private static (string Reason, string Title, string Detail) Describe(WebhookSignatureCheck check) => check switch

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
@@ -16,6 +17,8 @@ namespace Provisioning.Gateway.StripeWebhooks;
 /// </summary>
 public sealed class StripeWebhookHandler(
     StripeSignatureVerifier verifier, StripeWebhookAdmission admission, IGrainFactory grains, GatewayTelemetry telemetry, TimeProvider time, ILogger<StripeWebhookHandler> logger)
+    : WebhookPipeline<StripeEventEnvelope, StripeWebhookReceipt>(
+        time, new(MaxBodyBytes, RecordDeadline, "a Stripe event", "nothing was recorded. Deliver the event again"))
 {
     /// <summary>The largest body accepted: 256 KiB (Stripe's events are a few KiB).</summary>
     public const int MaxBodyBytes = 256 * 1024;
@@ -29,85 +32,58 @@ public sealed class StripeWebhookHandler(
     /// <summary>The <c>Retry-After</c> of a refusal while the backlog is past its bound: a backlog drains within seconds.</summary>
     public static readonly TimeSpan BacklogRetryAfter = TimeSpan.FromSeconds(5);
 
-    public async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, CancellationToken cancellationToken)
+    protected override ProblemHttpResult? Admit(WebhookRequest request) =>
+        IsJson(request.Http.ContentType) ? null : Reject(request, StripeWebhookRejection.UnsupportedMediaType);
+
+    protected override WebhookRejection? Verify(WebhookRequest request, byte[] body)
     {
-        var startedAt = time.GetTimestamp();
-        if (!IsJson(request.ContentType))
-        {
-            return Reject(request, StripeWebhookRejection.UnsupportedMediaType, startedAt);
-        }
-
-        var (body, refused) = await WebhookBody.ReadOrRejectAsync(
-            request, MaxBodyBytes, "a Stripe event", "nothing was recorded. Deliver the event again", cancellationToken);
-        if (body is null)
-        {
-            return Reject(request, refused!, startedAt);
-        }
-
         if (body.Length == 0)
         {
-            return Reject(request, StripeWebhookRejection.EmptyBody, startedAt);
+            return StripeWebhookRejection.EmptyBody;
         }
 
         var signature = verifier.Verify(Encoding.UTF8.GetString(body), request.Headers["Stripe-Signature"].ToString());
-        if (signature != StripeSignatureCheck.Valid)
-        {
-            return Reject(request, StripeWebhookRejection.For(signature), startedAt);
-        }
-
-        var (envelope, problem, malformedJson) = StripeEventReader.Read(body);
-        if (envelope is null)
-        {
-            var rejection = malformedJson ? StripeWebhookRejection.MalformedJson(problem!) : StripeWebhookRejection.NotAnEvent(problem!);
-            return Reject(request, rejection, startedAt);
-        }
-
-        // Only now, with a complete and authentic delivery, is a place taken (StripeWebhookAdmission).
-        using var place = await admission.EnterAsync(cancellationToken);
-        if (!place.IsAcquired)
-        {
-            telemetry.WebhookAnswered(envelope.Type, "overloaded", startedAt);
-            StripeWebhookLog.Overloaded(logger);
-            return ApiProblems.Unavailable(
-                request.HttpContext.Response, StripeWebhookAdmission.RetryAfter, "Too many deliveries in progress",
-                "The gateway is recording as many deliveries as it takes at once; nothing was recorded. Deliver the event again later.",
-                "overloaded");
-        }
-
-        return await RecordAsync(envelope, body, request.HttpContext.Response, startedAt, cancellationToken);
+        return signature == StripeSignatureCheck.Valid ? null : StripeWebhookRejection.For(signature);
     }
 
-    private async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> RecordAsync(
-        StripeEventEnvelope stripeEvent, byte[] body, HttpResponse response, long startedAt, CancellationToken cancellationToken)
+    protected override WebhookParse<StripeEventEnvelope, StripeWebhookReceipt> Parse(WebhookRequest request, byte[] body)
     {
-        using var span = GatewayTelemetry.StartWebhook(stripeEvent.EventId, stripeEvent.Type);
-        StripeInboxAnswer answer;
-        try
+        var (envelope, problem, malformedJson) = StripeEventReader.Read(body);
+        return envelope is not null ? Proceed(envelope)
+            : Refuse(malformedJson ? StripeWebhookRejection.MalformedJson(problem!) : StripeWebhookRejection.NotAnEvent(problem!));
+    }
+
+    /// <summary>Only now, with a complete and authentic delivery, is a place taken (<see cref="StripeWebhookAdmission"/>).</summary>
+    protected override async ValueTask<(IDisposable? Place, ProblemHttpResult? Busy)> TakePlaceAsync(
+        WebhookRequest request, StripeEventEnvelope stripeEvent, CancellationToken cancellationToken)
+    {
+        var place = await admission.EnterAsync(cancellationToken);
+        if (place.IsAcquired)
         {
-            answer = await grains.GetGrain<IStripeInboxGrain>(StripeInboxKeys.ForDelivery())
-                .AppendAsync(stripeEvent, body)
-                .WaitAsync(RecordDeadline, time, cancellationToken);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Storage down, a silo gone, no cluster connection, the deadline passed: whatever failed, the event is not known
-            // to be durable, so it must not be acknowledged. Stripe delivers it again; storing it is idempotent.
-            telemetry.WebhookAnswered(stripeEvent.Type, "unavailable", startedAt, span);
-            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
-            StripeWebhookLog.RecordFailed(logger, stripeEvent.EventId, stripeEvent.Type, RecordDeadline.TotalSeconds, ex);
-            return ApiProblems.Unavailable(
-                response, RetryAfter, "Event not recorded",
-                "The event could not be recorded durably right now, so it is not acknowledged; deliver it again later.",
-                "unavailable", ("eventId", stripeEvent.EventId));
+            return (place, null);
         }
 
+        place.Dispose();
+        telemetry.WebhookAnswered(stripeEvent.Type, "overloaded", request.StartedAt);
+        StripeWebhookLog.Overloaded(logger);
+        return (null, ApiProblems.Unavailable(
+            request.Response, StripeWebhookAdmission.RetryAfter, "Too many deliveries in progress",
+            "The gateway is recording as many deliveries as it takes at once; nothing was recorded. Deliver the event again later.",
+            "overloaded"));
+    }
+
+    protected override Activity? StartSpan(StripeEventEnvelope stripeEvent) => GatewayTelemetry.StartWebhook(stripeEvent.EventId, stripeEvent.Type);
+
+    protected override async Task<Results<Ok<StripeWebhookReceipt>, ProblemHttpResult>> CallAsync(
+        WebhookRequest request, StripeEventEnvelope stripeEvent, Activity? span, CancellationToken deadline)
+    {
+        var answer = await grains.GetGrain<IStripeInboxGrain>(StripeInboxKeys.ForDelivery()).AppendAsync(stripeEvent, request.Body);
         if (answer.RefusedBy is { } backlog)
         {
-            telemetry.WebhookAnswered(stripeEvent.Type, "backlog", startedAt, span);
+            telemetry.WebhookAnswered(stripeEvent.Type, "backlog", request.StartedAt, span);
             StripeWebhookLog.BacklogFull(logger, stripeEvent.EventId, backlog.Events, backlog.Bound);
             return ApiProblems.Unavailable(
-                response, BacklogRetryAfter, "Too many events waiting",
+                request.Response, BacklogRetryAfter, "Too many events waiting",
                 $"{backlog.Events} received events are still being processed (the bound is {backlog.Bound}); nothing was recorded. Deliver the event again later.",
                 "backlog", ("eventId", stripeEvent.EventId));
         }
@@ -115,17 +91,27 @@ public sealed class StripeWebhookHandler(
         var receipt = answer.Receipt!;
         var record = receipt.Record;
         span?.SetTag(GatewayTelemetry.JobIdTag, record.JobId);
-        telemetry.WebhookAnswered(record.Type, GatewayTelemetry.RecordedOutcome(record.Outcome, receipt.Duplicate), startedAt, span);
+        telemetry.WebhookAnswered(record.Type, GatewayTelemetry.RecordedOutcome(record.Outcome, receipt.Duplicate), request.StartedAt, span);
         StripeWebhookLog.Accepted(logger, record.EventId, record.Type, stripeEvent.ApiVersion, record.Outcome, receipt.Duplicate, record.JobId);
         return TypedResults.Ok(new StripeWebhookReceipt(
             true, record.EventId, record.Type, record.Outcome, receipt.Duplicate, record.JobId, record.SubscriptionId, record.DuplicateOf));
     }
 
-    private ProblemHttpResult Reject(HttpRequest request, WebhookRejection rejection, long startedAt)
+    protected override ProblemHttpResult Unavailable(WebhookRequest request, StripeEventEnvelope stripeEvent, Activity? span, Exception exception)
     {
-        telemetry.WebhookAnswered(GatewayTelemetry.UnknownType, "rejected", startedAt);
-        StripeWebhookLog.Rejected(logger, rejection.Status, rejection.Reason, request.HttpContext.Connection.RemoteIpAddress?.ToString());
-        return rejection.ToProblem();
+        // Whatever failed, the event is not known to be durable, so it must not be acknowledged; storing it is idempotent.
+        telemetry.WebhookAnswered(stripeEvent.Type, "unavailable", request.StartedAt, span);
+        StripeWebhookLog.RecordFailed(logger, stripeEvent.EventId, stripeEvent.Type, RecordDeadline.TotalSeconds, exception);
+        return ApiProblems.Unavailable(
+            request.Response, RetryAfter, "Event not recorded",
+            "The event could not be recorded durably right now, so it is not acknowledged; deliver it again later.",
+            "unavailable", ("eventId", stripeEvent.EventId));
+    }
+
+    protected override void OnRejected(WebhookRequest request, WebhookRejection rejection, string? kind)
+    {
+        telemetry.WebhookAnswered(GatewayTelemetry.UnknownType, "rejected", request.StartedAt);
+        StripeWebhookLog.Rejected(logger, rejection.Status, rejection.Reason, request.RemoteAddress);
     }
 
     /// <summary><c>application/json</c>, with no charset or with <c>charset=utf-8</c>.</summary>
