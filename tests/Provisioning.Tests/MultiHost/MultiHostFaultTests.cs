@@ -53,7 +53,7 @@ public sealed class MultiHostFaultTests(MultiHostSystem fixture, ITestOutputHelp
         await CheckAsync(run, sender);
     }
 
-    [NetworkFact(OpenProblem = "a job's read-model row can stay behind its grain for minutes after a silo is declared dead while it still ran")]
+    [NetworkFact]
     public async Task SiloPausedPastTheProbeTimeout_IsDeclaredDead_AndAfterResumingDoesNotActForItsFormerGrains()
     {
         var (system, run, sender, traffic) = StartTraffic("m2-silo-paused");
@@ -102,7 +102,7 @@ public sealed class MultiHostFaultTests(MultiHostSystem fixture, ITestOutputHelp
         Assert.Equal(0, figures.Lost);
     }
 
-    [NetworkFact(OpenProblem = "a job's read-model row can stay behind its grain for minutes after the heal")]
+    [NetworkFact]
     public async Task SiloCutFromPostgres_AcknowledgesNothingItCannotStore_AndRecoversOrLeaves()
     {
         var (system, run, sender, traffic) = StartTraffic("m4-silo-cut-from-postgres");
