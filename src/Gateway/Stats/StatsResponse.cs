@@ -11,7 +11,7 @@ public sealed record StatsResponse(
 /// <summary>
 /// The figures of one interval (or of the whole window): checkouts received (jobs created), jobs that succeeded, failed or
 /// were cancelled, dispatch requests retried after a transient error, and dispatch requests GitHub rate-limited; the time
-/// from the paid checkout's arrival to success at the 50th and 95th percentile, in seconds (null without a success).
+/// from the payment (the creation of the checkout's Stripe event) to success at the 50th and 95th percentile, in seconds (null without a success).
 /// </summary>
 public sealed record StatsInterval(
     DateTimeOffset Start, long Received, long Succeeded, long Failed, long Cancelled, long DispatchRetries, long RateLimitWaits,

@@ -3,7 +3,8 @@ namespace Provisioning.Jobs;
 /// <summary>
 /// A job as it is now, with its whole history. <see cref="Version"/> grows by one with every change.
 /// <see cref="OutputJson"/> is what the succeeded run reported (a JSON object), <see cref="LastHeartbeatAt"/> the
-/// claiming run's last sign of life.
+/// claiming run's last sign of life. <see cref="PaidAt"/> is when Stripe created the paid checkout's event, which can come
+/// well before the job (a delivery retried by Stripe, or recovered by reconciliation).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Provisioning.Jobs.JobSnapshot")]
 public sealed record JobSnapshot(
@@ -23,4 +24,5 @@ public sealed record JobSnapshot(
     [property: Id(13)] long Version,
     [property: Id(14)] string? OutputJson = null,
     [property: Id(15)] DateTimeOffset? LastHeartbeatAt = null,
-    [property: Id(16)] int? RunAttempt = null);
+    [property: Id(16)] int? RunAttempt = null,
+    [property: Id(17)] DateTimeOffset? PaidAt = null);

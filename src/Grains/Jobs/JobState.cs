@@ -64,5 +64,6 @@ public sealed class JobState
 
     public JobSnapshot ToSnapshot(string jobId) => new(
         jobId, StripeEventId, UserId, AgentId, Region, Status, Attempt, RunId, RunUrl,
-        CreatedAt, UpdatedAt, LastError, History.ToArray(), Version, OutputJson, LastHeartbeatAt, RunAttempt);
+        CreatedAt, UpdatedAt, LastError, History.ToArray(), Version, OutputJson, LastHeartbeatAt, RunAttempt,
+        PaidAt == default ? null : PaidAt);
 }

@@ -16,8 +16,8 @@ public sealed class PostgresJobReadModel(NpgsqlDataSource dataSource) : IJobRead
     private const string UpsertJob = """
         INSERT INTO jobs (job_id, stripe_event_id, user_id, agent_id, region, status, attempt,
                           run_id, run_url, created_at, updated_at, last_error, version,
-                          output, last_heartbeat_at, run_attempt)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)
+                          output, last_heartbeat_at, run_attempt, paid_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17)
         ON CONFLICT (job_id) DO UPDATE SET
             stripe_event_id = EXCLUDED.stripe_event_id,
             user_id = EXCLUDED.user_id,
@@ -33,7 +33,8 @@ public sealed class PostgresJobReadModel(NpgsqlDataSource dataSource) : IJobRead
             version = EXCLUDED.version,
             output = EXCLUDED.output,
             last_heartbeat_at = EXCLUDED.last_heartbeat_at,
-            run_attempt = EXCLUDED.run_attempt
+            run_attempt = EXCLUDED.run_attempt,
+            paid_at = EXCLUDED.paid_at
         WHERE jobs.version < EXCLUDED.version
         """;
 
@@ -90,6 +91,7 @@ public sealed class PostgresJobReadModel(NpgsqlDataSource dataSource) : IJobRead
             Text(job.OutputJson),
             new NpgsqlParameter { Value = job.LastHeartbeatAt?.ToUniversalTime() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
             new NpgsqlParameter { Value = job.RunAttempt ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer },
+            new NpgsqlParameter { Value = job.PaidAt?.ToUniversalTime() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
         },
     };
 

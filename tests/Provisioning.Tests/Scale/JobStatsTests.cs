@@ -59,6 +59,26 @@ public sealed class JobStatsTests
     }
 
     [Fact]
+    public async Task PaidToSucceeded_CheckoutDeliveredLate_CountsFromThePaymentNotTheJobsCreation()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await TestPostgres.CreateMigratedDatabaseAsync("stats_paid"));
+        var readModel = new PostgresJobReadModel(dataSource);
+        var now = DateTimeOffset.UtcNow;
+        var created = now.AddMinutes(-5);
+        // Paid 60 s before the job existed (a delivery Stripe retried), succeeded 3 s after the job's creation: 63 s.
+        var late = TestJobs.Snapshot(TestJobs.NewId(), "user_late", created, JobStatus.Queued, JobStatus.Dispatched, JobStatus.Provisioning, JobStatus.Succeeded)
+            with { PaidAt = created.AddSeconds(-60) };
+
+        await readModel.ProjectAsync(late);
+
+        var totals = await ReadAsync(dataSource, StatsWindow.Hour, now);
+        // 63 s falls in bucket ceil(4 log2 63) = 24, whose upper bound is 2^(24/4) = 64 s.
+        Assert.Equal(64, totals.PaidToSucceededP50Seconds);
+        Assert.Equal(60.0, await ScaleRows.ScalarAsync<double>(
+            dataSource, $"SELECT round(extract(epoch FROM created_at - paid_at))::float8 FROM jobs WHERE job_id = '{late.JobId}'"));
+    }
+
+    [Fact]
     public void Window_IntervalsAndStart_EndWithTheIntervalThatHoldsNow()
     {
         var now = new DateTimeOffset(2026, 12, 3, 21, 47, 31, TimeSpan.Zero);
