@@ -39,7 +39,6 @@ public readonly record struct WebhookParse<TMessage, TReceipt>(
 /// <typeparam name="TReceipt">The 200 answer's body.</typeparam>
 public abstract class WebhookPipeline<TMessage, TReceipt>(TimeProvider time, WebhookLimits limits)
 {
-
     public async Task<Results<Ok<TReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest http, CancellationToken cancellationToken)
     {
         var request = new WebhookRequest(http, time.GetTimestamp());
