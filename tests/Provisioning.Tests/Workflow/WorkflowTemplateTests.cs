@@ -120,6 +120,23 @@ public sealed partial class WorkflowTemplateTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Workflow_EveryExpressionName_IsADeclaredInputOrADocumentedVariableOrSecret()
+    {
+        // actionlint checks the syntax of `${{ }}` but cannot know a repository's variables and secrets: a misspelt
+        // one is an empty string at run time. Every name the template reads is declared or documented here.
+        var text = File.ReadAllText(LocalWorkflowRun.FilePath);
+        var setup = File.ReadAllText(Path.Combine(Repository.Root, "docs", "workflow.md"));
+        var names = ExpressionName().Matches(text).Select(m => (Context: m.Groups[1].Value, Name: m.Groups[2].Value)).Distinct().ToList();
+
+        Assert.Contains(names, n => n.Context == "vars");
+        Assert.Contains(names, n => n.Context == "secrets");
+        Assert.All(names.Where(n => n.Context == "inputs"), n => Assert.Contains(n.Name, Inputs));
+        Assert.All(names.Where(n => n.Context is "vars" or "secrets"), n => Assert.True(
+            setup.Contains($"`{n.Name}`", StringComparison.Ordinal),
+            $"the template reads {n.Context}.{n.Name}, which docs/workflow.md does not name"));
+    }
+
+    [Fact]
     public void Workflow_RunName_NamesTheJobAndAttempt()
     {
         var run = new LocalWorkflowRun { Inputs = InputsFor("2") };
@@ -319,4 +336,8 @@ public sealed partial class WorkflowTemplateTests : IAsyncLifetime
     /// <summary><c>uses: owner/repo@&lt;40 hex&gt; # vN...</c>: a full commit SHA, which cannot be moved as a tag can, with the version it is.</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"^(- )?uses: [A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")]
     private static partial System.Text.RegularExpressions.Regex PinnedAction();
+
+    /// <summary>A name read from the <c>inputs</c>, <c>vars</c> or <c>secrets</c> context: <c>inputs.job_id</c>.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(inputs|vars|secrets)\.([A-Za-z_][A-Za-z0-9_-]*)")]
+    private static partial System.Text.RegularExpressions.Regex ExpressionName();
 }
