@@ -43,13 +43,37 @@ public sealed class DataRetention(NpgsqlDataSource dataSource)
             new NpgsqlParameter<string> { TypedValue = status, NpgsqlDbType = NpgsqlDbType.Text });
 
     /// <summary>
+    /// A fold of at least this many changes of one table is followed by a VACUUM of that table: far more than a service
+    /// writes between two folds, so it follows a bulk load or a long stop of the folds.
+    /// </summary>
+    public const long VacuumAfterFolding = 100_000;
+
+    /// <summary>
     /// Folds the job count changes into the totals and the figures' changes into their intervals (db/0010_job_stats.sql);
-    /// answers how many changes it folded.
+    /// answers how many changes it folded. The counts and charts read the unfolded changes on every request, so after a
+    /// large fold the emptied table is vacuumed at once rather than read, dead row by dead row, until autovacuum comes.
     /// </summary>
     public async Task<long> FoldCountsAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT job_counts_fold() + job_stats_fold()");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        long counts, figures;
+        await using (var command = dataSource.CreateCommand("SELECT job_counts_fold(), job_stats_fold()"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (counts, figures) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        if (counts >= VacuumAfterFolding)
+        {
+            await ExecuteAsync("VACUUM job_count_changes", cancellationToken);
+        }
+
+        if (figures >= VacuumAfterFolding)
+        {
+            await ExecuteAsync("VACUUM job_stats_changes", cancellationToken);
+        }
+
+        return counts + figures;
     }
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)

@@ -116,6 +116,42 @@ public sealed class JobStatsTests
         Version = job.Version + 2,
     };
 
+    [Fact]
+    public async Task Fold_ChangesOfABulkLoad_LeavesTheChartReadCheapAtOnce()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await TestPostgres.CreateMigratedDatabaseAsync("stats_bulk"));
+        var rows = DataRetention.VacuumAfterFolding + 20_000;
+        // As a backfill writes them: far more changes at once than a service writes between two folds.
+        await ScaleRows.ScalarAsync<long>(dataSource, $"""
+            WITH added AS (
+                INSERT INTO job_stats_changes (minute, metric, bucket, delta)
+                SELECT date_trunc('minute', now()), 'received', 0, 1 FROM generate_series(1, {rows})
+                RETURNING 1)
+            SELECT count(*) FROM added
+            """);
+
+        Assert.Equal(rows, await new DataRetention(dataSource).FoldCountsAsync(CancellationToken.None));
+
+        var now = DateTimeOffset.UtcNow;
+        Assert.Equal(rows, (await ReadAsync(dataSource, StatsWindow.Hour, now)).Received);
+        await using var read = new StatsQuery(dataSource).CreateCommand(StatsWindow.Hour, StatsWindow.Hour.Start(now));
+        var buffers = await BuffersAsync(dataSource, read);
+        Assert.True(buffers <= 50, $"the hour's figures read {buffers} buffers after the fold: the emptied changes were scanned");
+    }
+
+    /// <summary>The shared buffers a statement reads, from EXPLAIN (ANALYZE, BUFFERS).</summary>
+    private static async Task<long> BuffersAsync(NpgsqlDataSource dataSource, NpgsqlCommand command)
+    {
+        await using var explain = dataSource.CreateCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + command.CommandText);
+        foreach (NpgsqlParameter parameter in command.Parameters)
+        {
+            explain.Parameters.Add(parameter.Clone());
+        }
+
+        var plan = System.Text.Json.Nodes.JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!;
+        return (long)plan["Shared Hit Blocks"]! + (long)plan["Shared Read Blocks"]!;
+    }
+
     private static async Task<StatsInterval> ReadAsync(NpgsqlDataSource dataSource, StatsWindow window, DateTimeOffset now)
     {
         var start = window.Start(now);
