@@ -135,21 +135,8 @@ public sealed class JobStatsTests
         var now = DateTimeOffset.UtcNow;
         Assert.Equal(rows, (await ReadAsync(dataSource, StatsWindow.Hour, now)).Received);
         await using var read = new StatsQuery(dataSource).CreateCommand(StatsWindow.Hour, StatsWindow.Hour.Start(now));
-        var buffers = await BuffersAsync(dataSource, read);
+        var (_, buffers) = await ScaleRows.ExplainAsync(dataSource, read);
         Assert.True(buffers <= 50, $"the hour's figures read {buffers} buffers after the fold: the emptied changes were scanned");
-    }
-
-    /// <summary>The shared buffers a statement reads, from EXPLAIN (ANALYZE, BUFFERS).</summary>
-    private static async Task<long> BuffersAsync(NpgsqlDataSource dataSource, NpgsqlCommand command)
-    {
-        await using var explain = dataSource.CreateCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + command.CommandText);
-        foreach (NpgsqlParameter parameter in command.Parameters)
-        {
-            explain.Parameters.Add(parameter.Clone());
-        }
-
-        var plan = System.Text.Json.Nodes.JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!;
-        return (long)plan["Shared Hit Blocks"]! + (long)plan["Shared Read Blocks"]!;
     }
 
     private static async Task<StatsInterval> ReadAsync(NpgsqlDataSource dataSource, StatsWindow window, DateTimeOffset now)

@@ -215,20 +215,10 @@ public sealed class QueryPlanTests(ScaleDatabase database) : IClassFixture<Scale
         return new JobCursor(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1)).Encode();
     }
 
-    /// <summary>Runs the command under EXPLAIN (ANALYZE, BUFFERS) in a transaction that is rolled back; answers the plan.</summary>
+    /// <summary>The command's plan under EXPLAIN (ANALYZE, BUFFERS), which must read at most <paramref name="maxBuffers"/>.</summary>
     private async Task<JsonNode> ExplainAsync(NpgsqlCommand command, long maxBuffers = MaxBuffers)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + command.CommandText, connection, transaction);
-        foreach (NpgsqlParameter parameter in command.Parameters)
-        {
-            explain.Parameters.Add(parameter.Clone());
-        }
-
-        var plan = JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!;
-        await transaction.RollbackAsync();
-        var buffers = (long)plan["Shared Hit Blocks"]! + (long)plan["Shared Read Blocks"]!;
+        var (plan, buffers) = await ScaleRows.ExplainAsync(database.DataSource, command);
         Assert.True(buffers <= maxBuffers, $"{buffers} buffers read (at most {maxBuffers}): {plan.ToJsonString()}");
         return plan;
     }

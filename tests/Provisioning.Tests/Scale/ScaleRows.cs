@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Npgsql;
 
 namespace Provisioning.Tests.Scale;
@@ -48,6 +49,25 @@ public static class ScaleRows
     {
         await using var command = dataSource.CreateCommand(sql);
         return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> under EXPLAIN (ANALYZE, BUFFERS) in a transaction that is rolled back; answers the
+    /// plan and the shared buffers it read.
+    /// </summary>
+    public static async Task<(JsonNode Plan, long Buffers)> ExplainAsync(NpgsqlDataSource dataSource, NpgsqlCommand command)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + command.CommandText, connection, transaction);
+        foreach (NpgsqlParameter parameter in command.Parameters)
+        {
+            explain.Parameters.Add(parameter.Clone());
+        }
+
+        var plan = JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!;
+        await transaction.RollbackAsync();
+        return (plan, (long)plan["Shared Hit Blocks"]! + (long)plan["Shared Read Blocks"]!);
     }
 
     /// <summary>Jobs by status as counted by scanning the table, every status present (zero when none).</summary>
