@@ -122,8 +122,9 @@ public sealed class QueryPlanTests(ScaleDatabase database) : IClassFixture<Scale
     }
 
     /// <summary>
-    /// Steady state: the silos fold the changes every few seconds, and autovacuum reclaims the folded rows. The bulk load here
-    /// left more changes at once than a service writes between two folds, so the vacuum is run rather than waited for.
+    /// Steady state: the silos fold the changes every few seconds, and a fold as large as the bulk load's is followed by a
+    /// VACUUM (<see cref="DataRetention.FoldCountsAsync"/>). Run here directly, so that the plans do not depend on how the
+    /// fixture's size compares with <see cref="DataRetention.VacuumAfterFolding"/>.
     /// </summary>
     private async Task FoldStatsAsync()
     {
